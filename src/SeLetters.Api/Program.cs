@@ -1,0 +1,18 @@
+using SeLetters.Api.Apis;
+using SeLetters.Api.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapDefaultEndpoints();
+app.MapApiDocumentation();
+app.MapLettersApi();
+
+app.Run();

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SeLetters.Data.Entities;
+
+namespace SeLetters.Data.Configurations;
+
+internal sealed class LetterConfiguration : IEntityTypeConfiguration<Letter>
+{
+    public void Configure(EntityTypeBuilder<Letter> letter)
+    {
+        letter.ToTable("letters");
+        letter.HasKey(l => l.Id).HasName("letters_pkey");
+        letter.Property(l => l.Id).UseSerialColumn();
+
+        letter.Property(l => l.ProcessingMethod).HasDefaultValue("production_pipeline");
+        letter.Property(l => l.CreatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
+        letter.Property(l => l.UpdatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
+        letter.Property(l => l.Status).HasDefaultValue("processed");
+        letter.Property(l => l.RawGrokJson).HasColumnType(ColumnTypes.Jsonb);
+        letter.Property(l => l.OcrSupplementaryJson).HasColumnType(ColumnTypes.Jsonb);
+        letter.Property(l => l.ProcessingStepsJson).HasColumnType(ColumnTypes.Jsonb);
+        letter.Property(l => l.ValidationDetailsJson).HasColumnType(ColumnTypes.Jsonb);
+
+        letter.HasIndexNamed(l => l.SourceFilePath, "idx_letters_source_path");
+        letter.HasIndexNamed(l => l.Status, "idx_letters_status");
+        letter.HasIndexNamed(l => l.FileHash, "idx_letters_file_hash");
+        letter.HasIndexNamed(l => l.CreatedAt, "idx_letters_created_at");
+        letter.HasIndexNamed(l => l.DocumentName, "idx_letters_document_name");
+        letter.HasIndexNamed(l => l.RawGrokJson, "idx_letters_raw_grok_gin").HasMethod("gin");
+        letter.HasIndexNamed(l => l.ValidationDetailsJson, "idx_letters_validation_details_gin").HasMethod("gin");
+
+        // Phase 7 of the seed: built concurrently, in a migration of their own, so they can be added to a live database.
+        letter.HasIndexNamed(l => new { l.CreatedAt, l.Status }, "idx_letters_created_at_status").IsCreatedConcurrently();
+        letter.HasIndexNamed(l => l.Id, "idx_letters_processed").HasFilter("status = 'processed'").IsCreatedConcurrently();
+        letter.HasIndexNamed(l => l.Id, "idx_letters_failed").HasFilter("status = 'failed'").IsCreatedConcurrently();
+        letter.HasIndexNamed(l => new { l.Id, l.DocumentName, l.CreatedAt, l.Status }, "idx_letters_covering").IsCreatedConcurrently();
+    }
+}

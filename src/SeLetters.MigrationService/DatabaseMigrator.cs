@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SeLetters.Data;
@@ -22,11 +20,7 @@ internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<Dat
         // its own covers the whole run instead.
         await using var lockConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await lockConnection.OpenAsync(cancellationToken);
-        await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
-        {
-            acquire.Parameters.AddWithValue("key", MigrationLockKey);
-            await acquire.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await AcquireMigrationLockAsync(lockConnection, cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
@@ -41,24 +35,54 @@ internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<Dat
         // Closing the lock connection releases the advisory lock.
     }
 
+    /// <summary>
+    /// Polls instead of blocking in pg_advisory_lock: a session waiting inside a statement holds a snapshot, and the
+    /// other copy's CREATE INDEX CONCURRENTLY would wait for it to end, while it waits for that copy's lock: a deadlock.
+    /// </summary>
+    private async Task AcquireMigrationLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        tryLock.Parameters.AddWithValue("key", MigrationLockKey);
+        var waiting = false;
+        while (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+        {
+            if (!waiting)
+            {
+                LogWaitingForLock(logger);
+                waiting = true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
     /// <summary>Waits for the server to accept connections, then creates the database if it does not exist yet.</summary>
     private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
     {
-        var creator = db.GetService<IRelationalDatabaseCreator>();
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var databaseName = target.Database ?? throw new InvalidOperationException("The lettersdb connection string names no database.");
+        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+
         var deadline = DateTime.UtcNow + options.Value.ConnectTimeout;
         var delay = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (!await creator.ExistsAsync(cancellationToken))
+                await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", connection);
+                exists.Parameters.AddWithValue("name", databaseName);
+                if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
                 {
-                    await creator.CreateAsync(cancellationToken);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE {QuoteIdentifier(databaseName)}", connection);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                    LogCreatedDatabase(logger, databaseName);
                 }
 
                 return;
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
                 return; // another copy created it between our check and our CREATE DATABASE
             }
@@ -71,6 +95,8 @@ internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<Dat
         }
     }
 
+    private static string QuoteIdentifier(string identifier) => '"' + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
+
     private static bool IsNotReachableYet(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
@@ -78,6 +104,12 @@ internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<Dat
         TimeoutException => true,
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another copy of the migration service is migrating; waiting for it to finish")]
+    private static partial void LogWaitingForLock(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the database {Database}")]
+    private static partial void LogCreatedDatabase(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL does not accept connections yet (attempt {Attempt}): {Reason}")]
     private static partial void LogWaiting(ILogger logger, int attempt, string reason);

@@ -1,0 +1,79 @@
+using Npgsql;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.Migrations;
+
+[Collection(PostgresCollection.Name)]
+public sealed class MigrationServiceTests(PostgresServerFixture postgres)
+{
+    [Fact]
+    public async Task Creates_the_database_and_applies_every_migration()
+    {
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+
+        var run = await MigrationServiceProcess.RunAsync(database);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes"], await AppliedMigrationsAsync(database));
+    }
+
+    [Fact]
+    public async Task Two_copies_started_at_once_apply_each_migration_once()
+    {
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+
+        var runs = await Task.WhenAll(MigrationServiceProcess.RunAsync(database), MigrationServiceProcess.RunAsync(database));
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
+        Assert.Equal(2, (await AppliedMigrationsAsync(database)).Count);
+        Assert.Equal(27, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+    }
+
+    [Fact]
+    public async Task A_second_run_finds_nothing_to_do()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+
+        var run = await MigrationServiceProcess.RunAsync(database);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("up to date", run.Output);
+    }
+
+    [Fact]
+    public async Task Exits_non_zero_with_the_error_logged_when_postgres_never_answers()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(postgres.ServerConnectionString) { Host = "127.0.0.1", Port = 1, Database = "se_letters" };
+
+        var run = await MigrationServiceProcess.RunAsync(
+            unreachable.ConnectionString, new Dictionary<string, string> { ["Migrations__ConnectTimeout"] = "00:00:02" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Migrating the letters database failed", run.Output);
+        Assert.Contains("PostgreSQL does not accept connections yet", run.Output);
+    }
+
+    private static async Task<List<string>> AppliedMigrationsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id""", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var applied = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            applied.Add(reader.GetString(0));
+        }
+
+        return applied;
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

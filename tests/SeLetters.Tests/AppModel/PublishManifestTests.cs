@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.AppModel;
+
+/// <summary>What `azd up` deploys: the AppHost's publish output (the Aspire manifest).</summary>
+public sealed partial class PublishManifestTests : IAsyncLifetime
+{
+    private readonly TestDataDirectory _output = new("publish");
+    private JsonElement _resources;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_output.Path);
+        var manifestPath = Path.Combine(_output.Path, "aspire-manifest.json");
+        var run = await BuiltProgram.RunAsync(
+            "SeLetters.AppHost",
+            new Dictionary<string, string>(),
+            ["--publisher", "manifest", "--output-path", manifestPath],
+            TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        _resources = manifest.RootElement.GetProperty("resources").Clone();
+    }
+
+    [Fact]
+    public void Publishes_the_postgres_container_and_the_lettersdb_database()
+    {
+        Assert.Equal("container.v0", Resource("postgres").GetProperty("type").GetString());
+        Assert.StartsWith("docker.io/library/postgres:", Resource("postgres").GetProperty("image").GetString());
+        Assert.Contains("Database=se_letters", Resource("lettersdb").GetProperty("connectionString").GetString());
+    }
+
+    [Fact]
+    public void Publishes_the_migration_service_and_the_api_with_an_external_http_endpoint()
+    {
+        Assert.Equal("project.v0", Resource("migrations").GetProperty("type").GetString());
+        Assert.Equal("project.v0", Resource("api").GetProperty("type").GetString());
+        var http = Resource("api").GetProperty("bindings").GetProperty("http");
+        Assert.True(http.GetProperty("external").GetBoolean());
+        Assert.Equal("{lettersdb.connectionString}", Resource("api").GetProperty("env").GetProperty("ConnectionStrings__lettersdb").GetString());
+    }
+
+    [Fact]
+    public void Leaves_the_local_postgres_fallback_out()
+    {
+        Assert.DoesNotContain(_resources.EnumerateObject(), resource => resource.Value.GetProperty("type").GetString() == "executable.v0");
+        Assert.DoesNotContain("/usr/lib/postgresql", _resources.GetRawText());
+    }
+
+    [Fact]
+    public void Holds_secrets_only_as_secret_parameters()
+    {
+        var parameters = _resources.EnumerateObject().Where(resource => resource.Value.GetProperty("type").GetString() == "parameter.v0").ToList();
+        Assert.Contains(parameters, parameter => parameter.Name == "postgres-password");
+        Assert.All(
+            parameters.Where(parameter => SecretName().IsMatch(parameter.Name)),
+            parameter => Assert.True(parameter.Value.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), parameter.Name));
+
+        // Every password in a connection string or variable is a reference to a parameter, never a literal.
+        foreach (Match password in LiteralPassword().Matches(_resources.GetRawText()))
+        {
+            Assert.Fail($"A literal password is published: {password.Value}");
+        }
+    }
+
+    private JsonElement Resource(string name) => _resources.GetProperty(name);
+
+    [GeneratedRegex("password|key|secret", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+
+    [GeneratedRegex(@"(Password=|PASSWORD"":\s*"")(?!\{)[^;""]+", RegexOptions.IgnoreCase)]
+    private static partial Regex LiteralPassword();
+
+    public Task DisposeAsync()
+    {
+        _output.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using Npgsql;
+
+namespace SeLetters.MigrationService.Backup;
+
+/// <summary>
+/// Backups of the letters database that can be trusted: a pg_dump (custom format) and a manifest of row counts and
+/// checksums taken in the same snapshot; restores that are verified against that manifest before they count.
+/// Files are written under a temporary name and renamed when complete; a restore goes into a scratch database that is
+/// renamed only once verified, so a failure never leaves anything half-written behind.
+/// </summary>
+internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder target, ILogger<DatabaseBackup> logger)
+{
+    public sealed record BackupResult(string DumpPath, string ManifestPath, BackupManifest Manifest);
+
+    public async Task<BackupResult> BackupAsync(string outputDirectory, CancellationToken cancellationToken)
+    {
+        var database = target.Database ?? throw new OperatorException("The connection string names no database.");
+        Directory.CreateDirectory(outputDirectory);
+
+        await using var connection = await OpenAsync(target, cancellationToken);
+        var tools = PostgresClientTools.ForServer(connection.PostgreSqlVersion.Major);
+        await EnsureDiskSpaceAsync(connection, outputDirectory, cancellationToken);
+
+        // The manifest and pg_dump see the same snapshot: the one this transaction exports, valid while it is open.
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var snapshotId = await ScalarAsync<string>(connection, snapshot, "SELECT pg_export_snapshot()", cancellationToken);
+        var checksums = await TableChecksums.ReadAsync(connection, snapshot, cancellationToken);
+
+        var createdAt = DateTime.UtcNow;
+        var name = $"{database}-{createdAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
+        var dumpPath = Path.Combine(Path.GetFullPath(outputDirectory), name + ".dump");
+        var manifestPath = BackupManifest.PathFor(dumpPath);
+        var partialDump = dumpPath + ".partial";
+        var partialManifest = manifestPath + ".partial";
+        try
+        {
+            var dump = await tools.RunAsync("pg_dump", target,
+                ["--format=custom", $"--snapshot={snapshotId}", "--no-password", $"--file={partialDump}"], cancellationToken);
+            if (dump.ExitCode != 0)
+            {
+                throw new OperatorException($"pg_dump failed: {FirstLine(dump.Error)}");
+            }
+
+            await snapshot.CommitAsync(cancellationToken);
+            await EnsureReadableAsync(tools, partialDump, cancellationToken);
+
+            var manifest = new BackupManifest(database, connection.PostgreSqlVersion.ToString(), createdAt,
+                Path.GetFileName(dumpPath), new FileInfo(partialDump).Length, checksums);
+            await manifest.WriteAsync(partialManifest, cancellationToken);
+            File.Move(partialDump, dumpPath);
+            File.Move(partialManifest, manifestPath);
+
+            LogBackedUp(logger, dumpPath, manifest.DumpBytes, checksums.Sum(table => table.Rows));
+            return new BackupResult(dumpPath, manifestPath, manifest);
+        }
+        finally
+        {
+            File.Delete(partialDump);
+            File.Delete(partialManifest);
+        }
+    }
+
+    /// <summary>
+    /// Restores <paramref name="dumpPath"/> into <paramref name="database"/> (default: a new database named after the
+    /// dump) and checks every table against the manifest. An existing database is replaced only with
+    /// <paramref name="force"/>, and only after the restored copy has been verified.
+    /// </summary>
+    public async Task<string> RestoreAsync(string dumpPath, string? database, bool force, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dumpPath))
+        {
+            throw new OperatorException($"The backup file {dumpPath} does not exist.");
+        }
+
+        var manifest = await BackupManifest.ReadAsync(dumpPath, cancellationToken);
+        var targetDatabase = database ?? $"{manifest.Database}_restored_{DateTime.UtcNow:yyyyMMddHHmmss}";
+
+        await using var maintenance = await OpenAsync(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" }, cancellationToken);
+        var tools = PostgresClientTools.ForServer(maintenance.PostgreSqlVersion.Major);
+        await EnsureReadableAsync(tools, dumpPath, cancellationToken);
+
+        var exists = await DatabaseExistsAsync(maintenance, targetDatabase, cancellationToken);
+        if (exists && !force)
+        {
+            throw new OperatorException(
+                $"The database {targetDatabase} exists; restore into a new one (omit --database, or name another), or pass --force to replace it.");
+        }
+
+        var scratch = $"{targetDatabase}_restoring_{Environment.ProcessId}";
+        await ExecuteAsync(maintenance, $"CREATE DATABASE {Quote(scratch)}", cancellationToken);
+        try
+        {
+            var scratchConnection = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = scratch, Pooling = false };
+            var restore = await tools.RunAsync("pg_restore", scratchConnection,
+                ["--no-owner", "--exit-on-error", "--no-password", $"--dbname={scratch}", dumpPath], cancellationToken);
+            if (restore.ExitCode != 0)
+            {
+                throw new OperatorException($"pg_restore refused {dumpPath} (corrupted or truncated?): {FirstLine(restore.Error)}");
+            }
+
+            await VerifyAsync(scratchConnection, manifest, cancellationToken);
+
+            if (exists)
+            {
+                await ExecuteAsync(maintenance, $"DROP DATABASE {Quote(targetDatabase)} WITH (FORCE)", cancellationToken);
+            }
+
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {Quote(scratch)} RENAME TO {Quote(targetDatabase)}", cancellationToken);
+            LogRestored(logger, dumpPath, targetDatabase, manifest.Tables.Count);
+            return targetDatabase;
+        }
+        finally
+        {
+            await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote(scratch)} WITH (FORCE)", CancellationToken.None);
+        }
+    }
+
+    private static async Task VerifyAsync(NpgsqlConnectionStringBuilder restored, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(restored, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var actual = (await TableChecksums.ReadAsync(connection, transaction, cancellationToken)).ToDictionary(table => table.Table);
+        var mismatches = manifest.Tables
+            .Where(expected => !actual.TryGetValue(expected.Table, out var found) || found != expected)
+            .Select(expected => actual.TryGetValue(expected.Table, out var found)
+                ? $"{expected.Table}: {found.Rows} rows, checksum {found.Checksum}; the manifest says {expected.Rows} rows, checksum {expected.Checksum}"
+                : $"{expected.Table}: missing")
+            .ToList();
+        if (mismatches.Count > 0)
+        {
+            throw new OperatorException($"The restored data does not match the manifest: {string.Join("; ", mismatches)}");
+        }
+    }
+
+    private static async Task EnsureReadableAsync(PostgresClientTools tools, string dumpPath, CancellationToken cancellationToken)
+    {
+        var list = await tools.RunAsync("pg_restore", new NpgsqlConnectionStringBuilder(), ["--list", dumpPath], cancellationToken);
+        if (list.ExitCode != 0 || !list.Output.Contains("TABLE DATA", StringComparison.Ordinal))
+        {
+            throw new OperatorException($"{dumpPath} is not a readable pg_dump archive: {FirstLine(list.Error)}");
+        }
+    }
+
+    private static async Task EnsureDiskSpaceAsync(NpgsqlConnection connection, string outputDirectory, CancellationToken cancellationToken)
+    {
+        // The custom format compresses, so the database's size is a safe upper bound for the dump.
+        var databaseBytes = await ScalarAsync<long>(connection, null, "SELECT pg_database_size(current_database())", cancellationToken);
+        var freeBytes = new DriveInfo(Path.GetFullPath(outputDirectory)).AvailableFreeSpace;
+        if (freeBytes < databaseBytes)
+        {
+            throw new OperatorException(
+                $"Not enough disk space in {outputDirectory}: {freeBytes / 1_048_576} MiB free, the database takes {databaseBytes / 1_048_576} MiB.");
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (NpgsqlException exception)
+        {
+            await connection.DisposeAsync();
+            throw new OperatorException(
+                $"Cannot reach PostgreSQL at {connectionString.Host}:{connectionString.Port} (database {connectionString.Database}): {exception.Message}", exception);
+        }
+    }
+
+    private static async Task<bool> DatabaseExistsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", connection);
+        command.Parameters.AddWithValue("name", name);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Quote(string identifier) => '"' + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
+
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backup written to {DumpPath} ({Bytes} bytes, {Rows} rows), with its manifest")]
+    private static partial void LogBackedUp(ILogger logger, string dumpPath, long bytes, long rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {DumpPath} into the database {Database}; all {Tables} tables match the manifest")]
+    private static partial void LogRestored(ILogger logger, string dumpPath, string database, int tables);
+}

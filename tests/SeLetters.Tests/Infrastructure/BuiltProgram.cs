@@ -7,6 +7,15 @@ public static class BuiltProgram
 {
     public sealed record Result(int ExitCode, string Output);
 
+    /// <summary>Runs a tool of the machine and returns what it printed.</summary>
+    public static async Task<string> RunToolAsync(string fileName, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+
     public static async Task<Result> RunAsync(
         string project, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, TimeSpan timeout)
     {

@@ -8,11 +8,14 @@ using SeLetters.Api.Models;
 namespace SeLetters.Api.Catalogue;
 
 /// <summary>
-/// Reads the IBcatalogue DuckDB file. Each call opens its own read-only connection (a DuckDB connection is not
-/// thread-safe), so any number of requests, API instances and other programs can read the file at once.
+/// Reads the IBcatalogue DuckDB file, opened read-only so any number of API instances and other programs can read it
+/// at once. Each call has a connection of its own: a DuckDB connection is not thread-safe.
 /// </summary>
-internal sealed partial class CatalogueReader(IOptions<CatalogueOptions> options, ILogger<CatalogueReader> logger)
+internal sealed partial class CatalogueReader(IOptions<CatalogueOptions> options, ILogger<CatalogueReader> logger) : IDisposable
 {
+    private readonly Lock _gate = new();
+    private volatile SharedCatalogue? _shared;
+
     public async Task<CatalogueProduct?> GetAsync(string productIdentifier, CancellationToken cancellationToken)
     {
         var found = await FindAsync([productIdentifier], cancellationToken);
@@ -112,6 +115,33 @@ internal sealed partial class CatalogueReader(IOptions<CatalogueOptions> options
 
     private async Task<T> WithCatalogueAsync<T>(Func<DuckDBConnection, CatalogueLayout, Task<T>> read)
     {
+        var (shared, layout) = await OpenSharedAsync();
+        try
+        {
+            // While the shared connection keeps the file open, DuckDB.NET opens another on the same database instance.
+            await using var connection = new DuckDBConnection(shared.ConnectionString);
+            await connection.OpenAsync();
+            return await read(connection, layout);
+        }
+        catch (DuckDBException exception)
+        {
+            LogUnreadable(logger, options.Value.Path!, exception);
+            Forget(shared);
+            throw new CatalogueUnavailableException("The catalogue file cannot be read.", exception);
+        }
+    }
+
+    /// <summary>
+    /// The connection kept open for the reader's lifetime. Opening the file costs tens of milliseconds; opening another
+    /// connection to a file already open costs next to nothing. Retried on every call until the file can be opened.
+    /// </summary>
+    private async Task<SharedCatalogue> OpenSharedAsync()
+    {
+        if (_shared is { } opened)
+        {
+            return opened;
+        }
+
         var path = options.Value.Path;
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -124,19 +154,55 @@ internal sealed partial class CatalogueReader(IOptions<CatalogueOptions> options
             throw new CatalogueUnavailableException("The catalogue file does not exist.");
         }
 
+        var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path, ["ACCESS_MODE"] = "READ_ONLY" }.ConnectionString);
         try
         {
-            var connectionString = new DuckDBConnectionStringBuilder { DataSource = path, ["ACCESS_MODE"] = "READ_ONLY" };
-            await using var connection = new DuckDBConnection(connectionString.ConnectionString);
             await connection.OpenAsync();
             var layout = await ReadLayoutAsync(connection)
                 ?? throw new CatalogueUnavailableException("The catalogue file has no products table with a product identifier.");
-            return await read(connection, layout);
+            lock (_gate)
+            {
+                if (_shared is { } other)
+                {
+                    connection.Dispose(); // another request opened it meanwhile
+                    return other;
+                }
+
+                _shared = new SharedCatalogue(connection, layout);
+                return _shared;
+            }
         }
-        catch (DuckDBException exception)
+        catch (Exception exception)
         {
-            LogUnreadable(logger, path, exception);
-            throw new CatalogueUnavailableException("The catalogue file cannot be read.", exception);
+            connection.Dispose();
+            if (exception is DuckDBException)
+            {
+                LogUnreadable(logger, path, exception);
+                throw new CatalogueUnavailableException("The catalogue file cannot be read.", exception);
+            }
+
+            throw;
+        }
+    }
+
+    private void Forget(DuckDBConnection shared)
+    {
+        lock (_gate)
+        {
+            if (_shared?.Connection == shared)
+            {
+                _shared = null;
+                shared.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _shared?.Connection.Dispose();
+            _shared = null;
         }
     }
 
@@ -230,6 +296,8 @@ internal sealed partial class CatalogueReader(IOptions<CatalogueOptions> options
             && date.Year < 4000
             ? date
             : null;
+
+    private sealed record SharedCatalogue(DuckDBConnection Connection, CatalogueLayout Layout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Letter matches are returned without catalogue rows: {Reason}")]
     private static partial void LogNotEnriched(ILogger logger, string reason);

@@ -14,5 +14,6 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapLettersApi();
+app.MapCatalogueApi();
 
 app.Run();

@@ -13,15 +13,24 @@ catch (PostgresUnavailableException unavailable)
     return 1;
 }
 
+// The key writes to the API must send (X-Api-Key). Generated for each run unless Parameters:api-key is set.
+var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
 var migrations = builder.AddProject<Projects.SeLetters_MigrationService>("migrations")
     .WithReference(letters.Database)
     .WaitFor(letters.Server);
 
-builder.AddProject<Projects.SeLetters_Api>("api")
+var api = builder.AddProject<Projects.SeLetters_Api>("api")
     .WithReference(letters.Database)
+    .WithEnvironment("Api__Key", apiKey)
     .WaitForCompletion(migrations)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+
+if (builder.ResolveCataloguePath() is { } cataloguePath)
+{
+    api.WithEnvironment("Catalogue__Path", cataloguePath);
+}
 
 builder.Build().Run();
 return 0;

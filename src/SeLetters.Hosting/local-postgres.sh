@@ -41,7 +41,7 @@ echo "ALTER ROLE postgres PASSWORD '$escaped_password';" |
 # Not exec'd: a SIGTERM from the orchestrator becomes a fast shutdown (SIGINT), which disconnects clients instead of
 # waiting for them as postgres' own SIGTERM (smart shutdown) would.
 "${server_user[@]}" "$bindir/postgres" -D "$datadir" -p "$PGPORT" \
-  -c listen_addresses=127.0.0.1 -c unix_socket_directories= &
+  -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 &
 server=$!
 trap 'kill -INT "$server" 2>/dev/null' TERM INT
 set +e

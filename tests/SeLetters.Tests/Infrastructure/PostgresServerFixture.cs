@@ -63,8 +63,17 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     /// <summary>The server's maintenance database, for creating and inspecting databases.</summary>
     public string ServerConnectionString => _serverConnectionString;
 
+    /// <remarks>
+    /// Every test has databases of its own on one server, so idle pooled connections are closed within seconds:
+    /// otherwise the pools of finished tests would use up the server's max_connections.
+    /// </remarks>
     public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(_serverConnectionString)
+        {
+            Database = database,
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString;
 
     /// <summary>A new database with the migrated schema and no rows.</summary>
     public async Task<string> CreateMigratedDatabaseAsync()

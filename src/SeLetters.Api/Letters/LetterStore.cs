@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using SeLetters.Api.Catalogue;
+using SeLetters.Api.Extensions;
+using SeLetters.Api.Models;
+using SeLetters.Data;
+using SeLetters.Data.Entities;
+
+namespace SeLetters.Api.Letters;
+
+/// <summary>The letters in PostgreSQL, each read joined with its catalogue rows.</summary>
+internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue)
+{
+    /// <summary>
+    /// Stores the letter with everything under it in one transaction, unless a letter with the same file hash is already
+    /// stored: then that letter's id comes back with <c>Created = false</c>.
+    /// </summary>
+    public Task<(int Id, bool Created)> StoreAsync(LetterDocument document, CancellationToken cancellationToken)
+    {
+        // The retrying strategy replays the whole transaction, so everything it does happens inside.
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (document.FileHash is { } hash)
+            {
+                // No unique index on file_hash (imported data may hold duplicates), so concurrent stores of one file are
+                // serialised on a lock of their hash, held until commit; the look-up then sees the other's letter.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({hash}, 0))", cancellationToken);
+                if (await FindIdByHashAsync(hash, cancellationToken) is { } existing)
+                {
+                    return (existing, false);
+                }
+            }
+
+            var letter = document.ToEntity();
+            db.Letters.Add(letter);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (letter.Id, true);
+        });
+    }
+
+    public async Task<LetterDocument?> GetAsync(int id, CancellationToken cancellationToken)
+    {
+        var letter = await db.Letters.AsNoTracking().AsSplitQuery()
+            .Include(l => l.Products.OrderBy(p => p.Id)).ThenInclude(p => p.Matches.OrderBy(m => m.Id))
+            .Include(l => l.ProcessingDebug.OrderBy(s => s.StepTimestamp).ThenBy(s => s.Id))
+            .SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (letter is null)
+        {
+            return null;
+        }
+
+        var identifiers = letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier).Distinct().ToList();
+        return letter.ToDocument(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken));
+    }
+
+    /// <summary>The first letter stored with this file hash (imported data may hold several).</summary>
+    public Task<int?> FindIdByHashAsync(string fileHash, CancellationToken cancellationToken) =>
+        db.Letters.Where(l => l.FileHash == fileHash).OrderBy(l => l.Id).Select(l => (int?)l.Id).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
+    {
+        var letters = db.Letters.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            var pattern = LikePattern.Contains(query.Search);
+            letters = letters.Where(l => EF.Functions.ILike(l.DocumentName, pattern, LikePattern.Escape)
+                || EF.Functions.ILike(l.DocumentTitle!, pattern, LikePattern.Escape)
+                || EF.Functions.ILike(l.SourceFilePath, pattern, LikePattern.Escape));
+        }
+
+        if (!string.IsNullOrEmpty(query.Product))
+        {
+            var pattern = LikePattern.Contains(query.Product);
+            letters = letters.Where(l => l.Products.Any(p => EF.Functions.ILike(p.ProductIdentifier!, pattern, LikePattern.Escape)
+                || EF.Functions.ILike(p.RangeLabel!, pattern, LikePattern.Escape)));
+        }
+
+        if (query.Status is { } status)
+        {
+            letters = letters.Where(l => l.Status == status);
+        }
+
+        // created_at is a timestamp without time zone: the bounds are compared as written, whatever zone they name.
+        if (query.CreatedFrom is { } from)
+        {
+            var unspecified = DateTime.SpecifyKind(from, DateTimeKind.Unspecified);
+            letters = letters.Where(l => l.CreatedAt >= unspecified);
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            var unspecified = DateTime.SpecifyKind(to, DateTimeKind.Unspecified);
+            letters = letters.Where(l => l.CreatedAt <= unspecified);
+        }
+
+        if (query.MinConfidence is { } min)
+        {
+            letters = letters.Where(l => l.ExtractionConfidence >= min);
+        }
+
+        if (query.MaxConfidence is { } max)
+        {
+            letters = letters.Where(l => l.ExtractionConfidence <= max);
+        }
+
+        var page = query.Page ?? 1;
+        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
+        var total = await letters.CountAsync(cancellationToken);
+        var data = await Sort(letters, query.SortBy ?? "created_at", query.SortOrder != "asc")
+            .Skip((page - 1) * limit)
+            .Take(limit)
+            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
+                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
+            .ToListAsync(cancellationToken);
+        return new PagedResult<LetterSummary>(data, total, page, limit);
+    }
+
+    /// <summary>The column whitelist of <see cref="LetterSearchQuery.SortColumns"/>; the id breaks ties so pages never overlap.</summary>
+    private static IQueryable<Letter> Sort(IQueryable<Letter> letters, string column, bool descending)
+    {
+        IOrderedQueryable<Letter> sorted = column switch
+        {
+            "id" => descending ? letters.OrderByDescending(l => l.Id) : letters.OrderBy(l => l.Id),
+            "created_at" => descending ? letters.OrderByDescending(l => l.CreatedAt) : letters.OrderBy(l => l.CreatedAt),
+            "document_name" => descending ? letters.OrderByDescending(l => l.DocumentName) : letters.OrderBy(l => l.DocumentName),
+            "extraction_confidence" => descending ? letters.OrderByDescending(l => l.ExtractionConfidence) : letters.OrderBy(l => l.ExtractionConfidence),
+            "processing_time_ms" => descending ? letters.OrderByDescending(l => l.ProcessingTimeMs) : letters.OrderBy(l => l.ProcessingTimeMs),
+            "status" => descending ? letters.OrderByDescending(l => l.Status) : letters.OrderBy(l => l.Status),
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Not a sortable column."),
+        };
+        return descending ? sorted.ThenByDescending(l => l.Id) : sorted.ThenBy(l => l.Id);
+    }
+
+    /// <summary>Applies the patch with <c>updated_at</c> set by the database; false when there is no such letter.</summary>
+    public async Task<bool> PatchAsync(int id, LetterPatch patch, CancellationToken cancellationToken)
+    {
+        var updated = await db.Letters.Where(l => l.Id == id).ExecuteUpdateAsync(setters =>
+        {
+            setters.SetProperty(l => l.UpdatedAt, _ => (DateTime?)DateTime.Now);
+            if (patch.Status is not null)
+            {
+                setters.SetProperty(l => l.Status, patch.Status);
+            }
+
+            if (patch.DocumentTitle is not null)
+            {
+                setters.SetProperty(l => l.DocumentTitle, patch.DocumentTitle);
+            }
+
+            if (patch.DocumentType is not null)
+            {
+                setters.SetProperty(l => l.DocumentType, patch.DocumentType);
+            }
+        }, cancellationToken);
+        return updated > 0;
+    }
+
+    /// <summary>Deletes the letter; its products, matches and debug steps go with it (ON DELETE CASCADE).</summary>
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken) =>
+        await db.Letters.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+}

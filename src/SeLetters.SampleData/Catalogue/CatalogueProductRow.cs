@@ -1,0 +1,33 @@
+namespace SeLetters.SampleData.Catalogue;
+
+/// <summary>One generated product, independent of the column layout it is written in.</summary>
+internal sealed record CatalogueProductRow(
+    string ProductIdentifier,
+    string ProductType,
+    string ProductDescription,
+    string BrandCode,
+    string BrandLabel,
+    int? RangeCode,
+    string? RangeLabel,
+    string? SubrangeCode,
+    string? SubrangeLabel,
+    string DevicetypeCode,
+    string DevicetypeLabel,
+    bool IsSchneiderBrand,
+    bool Serviceable,
+    bool Traceable,
+    string CommercialStatus,
+    DateTime EndOfProductionDate,
+    DateTime EndOfCommercialisation,
+    DateTime ServiceObsolescenceDate,
+    DateTime EndOfServiceDate,
+    int? AverageLifeDurationYears,
+    string? ServiceBusinessValue,
+    int? WarrantyDurationMonths,
+    bool? IncludeInstallationServices,
+    bool RelevantForIpCreation,
+    string PlServices,
+    string Connectable,
+    string Gdp,
+    int BuPm0Node,
+    string BuLabel);

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Text.Json;
+using SeLetters.SampleData.Catalogue;
+using SeLetters.Tests.Infrastructure;
+using static SeLetters.Tests.Api.LetterSamples;
+using static SeLetters.Tests.Api.LettersApiTests;
+
+namespace SeLetters.Tests.Api;
+
+[Collection(PostgresCollection.Name)]
+public sealed class CatalogueApiTests(PostgresServerFixture postgres)
+{
+    public static TheoryData<string> Layouts => new() { nameof(TestCatalogue.UpperCaseV1), nameof(TestCatalogue.LowerCaseV2) };
+
+    private static string CatalogueFile(string layout) =>
+        layout == nameof(TestCatalogue.UpperCaseV1) ? TestCatalogue.UpperCaseV1 : TestCatalogue.LowerCaseV2;
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task Reads_a_product_the_same_from_either_column_layout(string layout)
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", CatalogueFile(layout)));
+        using var client = api.CreateClient();
+
+        var product = await GetJsonAsync(client, "/api/catalogue/products/AAA_RM6_NE_IQI");
+
+        Assert.Equal("AAA_RM6_NE_IQI", product.GetProperty("product_identifier").GetString());
+        Assert.Equal("RM6", product.GetProperty("range_label").GetString());
+        Assert.Equal("967", product.GetProperty("range_code").GetString());
+        Assert.Equal("190789", product.GetProperty("bu_pm0_node").GetString());
+        Assert.True(product.GetProperty("is_schneider_brand").GetBoolean());
+        Assert.Equal(JsonValueKind.String, product.GetProperty("commercial_status").ValueKind);
+        Assert.NotEqual(JsonValueKind.Undefined, product.GetProperty("service_obsolescence_date").ValueKind);
+        Assert.NotEqual(JsonValueKind.Undefined, product.GetProperty("average_life_duration_years").ValueKind);
+    }
+
+    [Fact]
+    public async Task Both_layouts_give_identical_products()
+    {
+        await using var upper = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", TestCatalogue.UpperCaseV1));
+        await using var lower = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", TestCatalogue.LowerCaseV2));
+
+        var fromUpper = (await GetJsonAsync(upper.CreateClient(), "/api/catalogue/products?limit=100&page=2")).GetProperty("data").GetRawText();
+        var fromLower = (await GetJsonAsync(lower.CreateClient(), "/api/catalogue/products?limit=100&page=2")).GetProperty("data").GetRawText();
+
+        Assert.Equal(fromUpper, fromLower);
+    }
+
+    [Fact]
+    public async Task The_no_end_date_of_a_commercialised_product_is_null()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        using var client = api.CreateClient();
+
+        var page = await GetJsonAsync(client, "/api/catalogue/products?limit=100");
+
+        var commercialised = page.GetProperty("data").EnumerateArray()
+            .Where(p => p.GetProperty("commercial_status").GetString() == "08-Commercialised").ToList();
+        Assert.NotEmpty(commercialised);
+        Assert.All(commercialised, p => Assert.Equal(JsonValueKind.Null, p.GetProperty("end_of_service_date").ValueKind));
+    }
+
+    [Fact]
+    public async Task An_unknown_product_is_404()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        using var client = api.CreateClient();
+
+        using var response = await client.GetAsync("/api/catalogue/products/" + Uri.EscapeDataString("NOPE' OR '1'='1"));
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Search_filters_by_text_range_and_subrange_and_pages()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        using var client = api.CreateClient();
+
+        var all = await GetJsonAsync(client, "/api/catalogue/products?limit=7&page=3");
+        var tesys = await GetJsonAsync(client, "/api/catalogue/products?q=lc1d&limit=100");
+        var sepam = await GetJsonAsync(client, "/api/catalogue/products?range=sepam&subrange=Sepam%20series%2020&limit=100");
+        var literal = await GetJsonAsync(client, "/api/catalogue/products?q=" + Uri.EscapeDataString("%"));
+
+        Assert.Equal(TestCatalogue.ProductCount, all.GetProperty("total").GetInt32());
+        Assert.Equal(7, all.GetProperty("data").GetArrayLength());
+        Assert.Equal((TestCatalogue.ProductCount + 6) / 7, all.GetProperty("total_pages").GetInt32());
+        Assert.True(tesys.GetProperty("total").GetInt32() > 10);
+        Assert.All(tesys.GetProperty("data").EnumerateArray(), p => Assert.StartsWith("LC1D", p.GetProperty("product_identifier").GetString()));
+        Assert.True(sepam.GetProperty("total").GetInt32() > 10);
+        Assert.All(sepam.GetProperty("data").EnumerateArray(), p => Assert.Equal("Sepam", p.GetProperty("range_label").GetString()));
+        Assert.Equal(0, literal.GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("page=0")]
+    [InlineData("limit=101")]
+    [InlineData("limit=x")]
+    public async Task Invalid_search_parameters_are_400_problems(string query)
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        using var client = api.CreateClient();
+
+        using var response = await client.GetAsync("/api/catalogue/products?" + query);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Letter_matches_carry_their_catalogue_row_or_null()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        var id = await StoreAsync(api.CreateWriter(), Letter());
+
+        var letter = await GetJsonAsync(api.CreateClient(), $"/api/letters/{id}");
+
+        var matches = letter.GetProperty("products")[0].GetProperty("matches");
+        Assert.Equal("TeSys D", matches[0].GetProperty("catalogue_product").GetProperty("range_label").GetString());
+        Assert.Equal(JsonValueKind.Null, matches[1].GetProperty("catalogue_product").ValueKind);
+    }
+
+    [Fact]
+    public async Task Without_the_catalogue_its_endpoints_are_503_the_letters_work_and_health_is_degraded()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-catalogue-{Guid.NewGuid():N}.duckdb");
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", missing));
+        using var client = api.CreateClient();
+
+        using var product = await client.GetAsync("/api/catalogue/products/LC1D09M7");
+        using var search = await client.GetAsync("/api/catalogue/products");
+        var id = await StoreAsync(api.CreateWriter(), Letter());
+        var letter = await GetJsonAsync(client, $"/api/letters/{id}");
+        using var health = await client.GetAsync("/health");
+
+        Assert.Contains("catalogue", (await AssertProblemAsync(product, HttpStatusCode.ServiceUnavailable)).GetProperty("detail").GetString());
+        await AssertProblemAsync(search, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(JsonValueKind.Null, letter.GetProperty("products")[0].GetProperty("matches")[0].GetProperty("catalogue_product").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unreadable_catalogue_file_is_503()
+    {
+        var garbage = Path.Combine(Path.GetTempPath(), $"garbage-{Guid.NewGuid():N}.duckdb");
+        await File.WriteAllTextAsync(garbage, "this is not a DuckDB file");
+        try
+        {
+            await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", garbage));
+
+            using var response = await api.CreateClient().GetAsync("/api/catalogue/products/LC1D09M7");
+
+            await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("this is not a DuckDB file", await File.ReadAllTextAsync(garbage));
+        }
+        finally
+        {
+            File.Delete(garbage);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_catalogue_health_is_healthy()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+
+        using var health = await api.CreateClient().GetAsync("/health");
+
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void The_generator_is_deterministic_and_holds_the_well_known_products()
+    {
+        var first = IbCatalogueGenerator.Generate(300, 7).ToList();
+        var second = IbCatalogueGenerator.Generate(300, 7).ToList();
+        var otherSeed = IbCatalogueGenerator.Generate(300, 8).ToList();
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
+        Assert.Equal(300, first.Select(p => p.ProductIdentifier).Distinct().Count());
+        Assert.Subset(first.Select(p => p.ProductIdentifier).ToHashSet(), IbCatalogueGenerator.WellKnownIdentifiers.ToHashSet());
+        Assert.Contains(first, p => p.EndOfServiceDate == IbCatalogueGenerator.NoEndDate);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SeLetters.Api.Security;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>The API in-process, on a database and catalogue of the test's own.</summary>
+/// <remarks>
+/// The entry point is named by a type of the API's assembly: the AppHost's top-level <c>Program</c> is public too.
+/// </remarks>
+public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ApiOptions>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+
+    /// <summary>The usual test setup: this database, the test key and the generated catalogue; <paramref name="overrides"/> win.</summary>
+    public static LettersApiFactory For(string connectionString, params (string Key, string? Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:lettersdb"] = connectionString,
+            ["Api:Key"] = ApiKey,
+            ["Catalogue:Path"] = TestCatalogue.LowerCaseV2,
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return new LettersApiFactory(settings);
+    }
+
+    /// <summary>A client that sends the API key, as the pipeline does.</summary>
+    public HttpClient CreateWriter()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // UseSetting, unlike ConfigureAppConfiguration, is in place before Program reads the configuration.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

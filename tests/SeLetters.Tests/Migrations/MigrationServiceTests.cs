@@ -14,7 +14,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -25,8 +25,9 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var runs = await Task.WhenAll(MigrationServiceProcess.RunAsync(database), MigrationServiceProcess.RunAsync(database));
 
         Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
-        Assert.Equal(2, (await AppliedMigrationsAsync(database)).Count);
-        Assert.Equal(27, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        Assert.Equal(3, (await AppliedMigrationsAsync(database)).Count);
+        // The seed's 27, and the import's tables: 3 primary keys and the quarantine's unique (source_table, source_id).
+        Assert.Equal(31, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 

@@ -17,9 +17,9 @@ internal sealed class PolicyCounts
 
     public List<int> NulCharacterIds { get; } = [];
 
-    public long NaNOrInfinityKept { get; set; }
+    public long NonFiniteRealsKept { get; set; }
 
-    public List<int> NaNOrInfinityIds { get; } = [];
+    public List<int> NonFiniteRealIds { get; } = [];
 
     public static void Note(List<int> ids, int id)
     {
@@ -35,6 +35,6 @@ internal sealed class PolicyCounts
         JsonEmptyToNull += other.JsonEmptyToNull;
         JsonInvalidKeptAsString += other.JsonInvalidKeptAsString;
         NulCharactersRemoved += other.NulCharactersRemoved;
-        NaNOrInfinityKept += other.NaNOrInfinityKept;
+        NonFiniteRealsKept += other.NonFiniteRealsKept;
     }
 }

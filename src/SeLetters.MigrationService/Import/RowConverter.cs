@@ -97,8 +97,8 @@ internal sealed class RowConverter(TableShape shape)
         };
         if (counts is not null && !float.IsFinite(real))
         {
-            counts.NaNOrInfinityKept++;
-            PolicyCounts.Note(counts.NaNOrInfinityIds, Id);
+            counts.NonFiniteRealsKept++;
+            PolicyCounts.Note(counts.NonFiniteRealIds, Id);
         }
 
         return real;

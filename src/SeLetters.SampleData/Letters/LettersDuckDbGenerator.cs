@@ -59,6 +59,11 @@ public static class LettersDuckDbGenerator
         }
 
         AppendDebugSteps(connection, options, summary);
+        if (summary.NulCharLetterIds.Count > 0)
+        {
+            Execute(connection, $"UPDATE letters SET document_title = 'Obsolescence' || chr(0) || ' notice' || chr(0) WHERE id IN ({string.Join(", ", summary.NulCharLetterIds)})");
+        }
+
         AdvanceSequences(connection, options);
         Execute(connection, "CHECKPOINT");
         return summary;
@@ -205,7 +210,7 @@ public static class LettersDuckDbGenerator
             string? title = letter.Title;
             if (i < options.NulCharLetters)
             {
-                title = "Obsolescence\0 notice\0";
+                title = "Obsolescence notice"; // the NUL characters are put in by SQL below: the appender stops a string at NUL
                 summary.NulCharLetterIds.Add(id);
             }
 

@@ -61,4 +61,18 @@ public sealed class LettersGeneratorTests
         Assert.Equal(7, DuckDb.Columns(path, "processing_debug").Count);
         Assert.Empty(DuckDb.Columns(path, "letter_product_matches"));
     }
+
+    [Fact]
+    public void Writes_the_edge_cases()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("edge.duckdb");
+
+        LettersDuckDbGenerator.Generate(path, new LettersSampleOptions { Letters = 10, NulCharLetters = 2, InvalidJsonLetters = 1, NaNLetters = 3, WithForeignKeys = false, OrphanProducts = 1 });
+
+        Assert.Equal(2L, DuckDb.Scalar<long>(path, "SELECT count(*) FROM letters WHERE contains(document_title, chr(0))"));
+        Assert.Equal(1L, DuckDb.Scalar<long>(path, "SELECT count(*) FROM letters WHERE NOT json_valid(raw_grok_json)"));
+        Assert.Equal(3L, DuckDb.Scalar<long>(path, "SELECT count(*) FROM letters WHERE isnan(processing_time_ms) OR isinf(processing_time_ms)"));
+        Assert.Equal(1L, DuckDb.Scalar<long>(path, "SELECT count(*) FROM letter_products p WHERE NOT EXISTS (SELECT 1 FROM letters l WHERE l.id = p.letter_id)"));
+    }
 }

@@ -1,3 +1,4 @@
+using SeLetters.AppHost;
 using SeLetters.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -15,7 +16,8 @@ catch (PostgresUnavailableException unavailable)
 
 var migrations = builder.AddProject<Projects.SeLetters_MigrationService>("migrations")
     .WithReference(letters.Database)
-    .WaitFor(letters.Server);
+    .WaitFor(letters.Server)
+    .WithLettersImport(builder);
 
 builder.AddProject<Projects.SeLetters_Api>("api")
     .WithReference(letters.Database)

@@ -74,6 +74,13 @@ internal sealed partial class SourceDatabase : IDisposable
             throw Translate(exception, full);
         }
 
+        // Streaming needs little memory; DuckDB would otherwise cache up to 80 % of the machine's.
+        using (var limit = connection.CreateCommand())
+        {
+            limit.CommandText = "SET memory_limit = '128MB'";
+            limit.ExecuteNonQuery();
+        }
+
         return new SourceDatabase(full, connection);
     }
 

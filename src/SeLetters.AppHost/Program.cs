@@ -1,3 +1,4 @@
+using SeLetters.AppHost;
 using SeLetters.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -18,7 +19,8 @@ var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinL
 
 var migrations = builder.AddProject<Projects.SeLetters_MigrationService>("migrations")
     .WithReference(letters.Database)
-    .WaitFor(letters.Server);
+    .WaitFor(letters.Server)
+    .WithLettersImport(builder);
 
 var api = builder.AddProject<Projects.SeLetters_Api>("api")
     .WithReference(letters.Database)

@@ -1,14 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SeLetters.Data;
+using SeLetters.MigrationService.Import;
 
 namespace SeLetters.MigrationService;
 
 internal static class Extensions
 {
-    public static void AddMigrationServices(this IHostApplicationBuilder builder)
+    public static void AddMigrationServices(this IHostApplicationBuilder builder, CommandLine commandLine)
     {
-        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName));
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(MigrationWorker.ActivitySourceName))
+            .WithMetrics(metrics => metrics.AddMeter(ImportTelemetry.MeterName));
 
         builder.AddNpgsqlDbContext<LettersDbContext>("lettersdb",
             // The worker retries on its own until the server accepts connections, with a lock held: no retrying strategy here.
@@ -17,7 +20,13 @@ internal static class Extensions
                 // The PerformanceIndexes migration is written to be re-run safely after an interruption.
                 .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
 
+        builder.Services.AddSingleton(commandLine);
         builder.Services.AddOptions<DatabaseMigratorOptions>().BindConfiguration(DatabaseMigratorOptions.Section);
+        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section);
         builder.Services.AddTransient<DatabaseMigrator>();
+        builder.Services.AddSingleton<ImportTelemetry>();
+        builder.Services.AddTransient<ImportVerifier>();
+        builder.Services.AddTransient<LettersImporter>();
+        builder.Services.AddTransient<ImportRunner>();
     }
 }

@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using SeLetters.MigrationService.Import;
 
 namespace SeLetters.MigrationService;
 
-/// <summary>One-shot: migrates the database, then stops the host with exit code 0, or 1 with the error in the log.</summary>
+/// <summary>
+/// One-shot: migrates the database and imports/verifies letters.duckdb as the command line says, then stops the host
+/// with exit code 0; 1 with the error in the log; 3 when the verification found differences.
+/// </summary>
 internal sealed partial class MigrationWorker(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<MigrationWorker> logger)
     : BackgroundService
 {
@@ -16,7 +20,14 @@ internal sealed partial class MigrationWorker(IServiceProvider services, IHostAp
         try
         {
             await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(stoppingToken);
+            Environment.ExitCode = await scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(stoppingToken);
+        }
+        catch (ImportException exception)
+        {
+            // The operator's error: one clear line, no stack trace.
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            LogImportFailed(logger, exception.Message);
+            Environment.ExitCode = 1;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -31,6 +42,9 @@ internal sealed partial class MigrationWorker(IServiceProvider services, IHostAp
             lifetime.StopApplication();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Import failed: {Reason}")]
+    private static partial void LogImportFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Migrating the letters database failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

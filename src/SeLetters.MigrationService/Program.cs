@@ -1,13 +1,35 @@
 using SeLetters.MigrationService;
 
-var builder = Host.CreateApplicationBuilder(args);
+var (commandLine, error) = CommandLine.Parse(args);
+if (commandLine is null)
+{
+    if (error is null)
+    {
+        Console.WriteLine(CommandLine.Usage);
+        return 0;
+    }
+
+    Console.Error.WriteLine($"error: {error}");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder();
+if (commandLine.Source is not null)
+{
+    builder.Configuration["Import:Source"] = commandLine.Source;
+}
+
+if (commandLine.Report is not null)
+{
+    builder.Configuration["Import:ReportPath"] = commandLine.Report;
+}
 
 builder.AddServiceDefaults();
-builder.AddMigrationServices();
+builder.AddMigrationServices(commandLine);
 builder.Services.AddHostedService<MigrationWorker>();
 
 var host = builder.Build();
 await host.RunAsync();
 
-// A failed migration must not look like success to WaitForCompletion: the worker sets Environment.ExitCode.
+// A failed migration or import must not look like success to WaitForCompletion: the worker sets Environment.ExitCode.
 return Environment.ExitCode;

@@ -22,7 +22,7 @@ public sealed class RunningAppHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SeLetters_AppHost>(
-            [$"Postgres:DataDirectory={_dataDirectory.Path}"]);
+            [$"Postgres:DataDirectory={_dataDirectory.Path}", "Import:Sample=false"]);
         _app = await builder.BuildAsync();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

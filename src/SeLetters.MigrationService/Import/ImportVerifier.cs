@@ -1,0 +1,187 @@
+using Npgsql;
+
+namespace SeLetters.MigrationService.Import;
+
+/// <summary>
+/// Compares the source file with the target: per table, every source row is in the target with the same checksum or
+/// in the quarantine; no foreign key has orphans; every sequence is at or past max(id).
+/// </summary>
+internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
+{
+    private const int MaxIds = 100;
+
+    private static readonly (string Name, string Sql)[] OrphanQueries =
+    [
+        ("letter_products.letter_id -> letters", "SELECT count(*) FROM letter_products lp LEFT JOIN letters l ON lp.letter_id = l.id WHERE l.id IS NULL"),
+        ("processing_debug.letter_id -> letters", "SELECT count(*) FROM processing_debug d LEFT JOIN letters l ON d.letter_id = l.id WHERE l.id IS NULL"),
+        ("letter_product_matches.letter_id -> letters", "SELECT count(*) FROM letter_product_matches m LEFT JOIN letters l ON m.letter_id = l.id WHERE l.id IS NULL"),
+        ("letter_product_matches.letter_product_id -> letter_products", "SELECT count(*) FROM letter_product_matches m LEFT JOIN letter_products p ON m.letter_product_id = p.id WHERE p.id IS NULL"),
+    ];
+
+    public async Task VerifyAsync(SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
+    {
+        using var activity = ImportTelemetry.ActivitySource.StartActivity("Verifying import");
+        var section = new VerificationSection();
+        report.Verification = section;
+        foreach (var shape in shapes)
+        {
+            var table = await VerifyTableAsync(source, shape, connection, cancellationToken);
+            section.Tables.Add(table);
+            LogTable(logger, table.Table, table.SourceRows, table.Imported, table.Quarantined, table.ChecksumMismatches, table.MissingFromTarget, table.OnlyInTarget);
+            if (!table.Ok)
+            {
+                report.Problems.Add($"{table.Table}: {table.SourceRows} source rows, {table.Imported} imported with matching checksums, {table.Quarantined} quarantined, " +
+                    $"{table.ChecksumMismatches} with a different checksum (ids {string.Join(", ", table.ChecksumMismatchIds.Take(10))}), " +
+                    $"{table.MissingFromTarget} missing (ids {string.Join(", ", table.MissingIds.Take(10))})");
+            }
+
+            if (table.UnknownColumns.Count > 0)
+            {
+                report.Warnings.Add($"{table.Table}: source columns not in the target, not imported: {string.Join(", ", table.UnknownColumns)}");
+            }
+
+            if (table.OnlyInTarget > 0)
+            {
+                report.Warnings.Add($"{table.Table}: {table.OnlyInTarget} target row(s) have an id the source does not have");
+            }
+        }
+
+        foreach (var (name, sql) in OrphanQueries)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            var orphans = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            section.OrphanChecks.Add(new OrphanCheck(name, orphans));
+            if (orphans > 0)
+            {
+                report.Problems.Add($"{orphans} orphan(s) on {name}");
+            }
+        }
+
+        foreach (var shape in shapes)
+        {
+            var name = shape.Target.Name;
+            await using var command = new NpgsqlCommand(
+                $"SELECT (SELECT coalesce(max(id), 0) FROM {name}) > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {name}_id_seq)", connection);
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                section.SequencesBehindMaxId.Add(name);
+                report.Problems.Add($"the sequence of {name} is behind max(id): the next insert would collide");
+            }
+        }
+
+        report.Ok = report.Problems.Count == 0;
+    }
+
+    /// <summary>Merges the source rows (converted and checksummed, sorted by id) with the target rows read in id order.</summary>
+    public async Task<TableVerification> VerifyTableAsync(SourceDatabase source, TableShape shape, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var name = shape.Target.Name;
+        var result = new TableVerification { Table = name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown };
+        var checksum = new RowChecksum();
+
+        var sourceRows = new List<(int Id, UInt128 Hash)>();
+        if (shape.Present)
+        {
+            var converter = new RowConverter(shape);
+            foreach (var row in source.ReadRows(shape))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                converter.Convert(row, result.Policies);
+                sourceRows.Add((converter.Id, checksum.Compute(shape.Mapped, converter.Values)));
+            }
+
+            sourceRows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        }
+
+        result.SourceRows = sourceRows.Count;
+        var quarantined = new IdSet();
+        await using (var command = new NpgsqlCommand("SELECT source_id FROM migration_quarantine WHERE source_table = @table", connection))
+        {
+            command.Parameters.AddWithValue("table", name);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                quarantined.Add(reader.GetInt32(0));
+            }
+        }
+
+        var columns = shape.Present ? shape.Mapped : [(shape.Target.Column("id"), 0)];
+        var values = new object?[columns.Count];
+        var next = 0;
+        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns.Select(c => c.Column.Name))} FROM {name} ORDER BY id", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result.TargetRows++;
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    values[i] = reader.IsDBNull(i) ? null : columns[i].Column.Kind switch
+                    {
+                        ColumnKind.Integer => reader.GetInt32(i),
+                        ColumnKind.Real => reader.GetFloat(i),
+                        ColumnKind.Boolean => reader.GetBoolean(i),
+                        ColumnKind.Timestamp => reader.GetDateTime(i),
+                        _ => reader.GetString(i),
+                    };
+                }
+
+                var id = (int)values[0]!;
+                while (next < sourceRows.Count && sourceRows[next].Id < id)
+                {
+                    NotInTarget(result, quarantined, sourceRows[next++].Id);
+                }
+
+                if (next < sourceRows.Count && sourceRows[next].Id == id)
+                {
+                    if (sourceRows[next].Hash == checksum.Compute(columns, values))
+                    {
+                        result.Imported++;
+                    }
+                    else
+                    {
+                        result.ChecksumMismatches++;
+                        Note(result.ChecksumMismatchIds, id);
+                    }
+
+                    next++;
+                }
+                else
+                {
+                    result.OnlyInTarget++;
+                }
+            }
+        }
+
+        while (next < sourceRows.Count)
+        {
+            NotInTarget(result, quarantined, sourceRows[next++].Id);
+        }
+
+        return result;
+    }
+
+    private static void NotInTarget(TableVerification result, IdSet quarantined, int id)
+    {
+        if (quarantined.Contains(id))
+        {
+            result.Quarantined++;
+        }
+        else
+        {
+            result.MissingFromTarget++;
+            Note(result.MissingIds, id);
+        }
+    }
+
+    private static void Note(List<int> ids, int id)
+    {
+        if (ids.Count < MaxIds)
+        {
+            ids.Add(id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Verified {Table}: {SourceRows} source rows = {Imported} imported (checksums match) + {Quarantined} quarantined; {Mismatches} checksum mismatch(es), {Missing} missing, {OnlyInTarget} only in the target")]
+    private static partial void LogTable(ILogger logger, string table, long sourceRows, long imported, long quarantined, long mismatches, long missing, long onlyInTarget);
+}

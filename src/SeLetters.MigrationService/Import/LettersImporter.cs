@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SeLetters.MigrationService.Import;
+
+/// <summary>
+/// Imports letters.duckdb into the migrated database: per table, parents before children, one transaction that streams
+/// the new rows with binary COPY, puts the rows that break a constraint in migration_quarantine and records the table
+/// in import_table_progress. Rows whose id is already there are skipped (after checking their content is the same), so
+/// a rerun imports nothing, a newer copy only its new rows, and a run killed mid-way loses only its open table.
+/// </summary>
+internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTelemetry telemetry, ILogger<LettersImporter> logger)
+{
+    // Another fixed key than the migration lock's: one import at a time per database.
+    private const long ImportLockKey = 0x5345_4c45_5449_4d50; // "SELETIMP"
+    private const int ProgressEvery = 50_000;
+
+    public async Task ImportAsync(SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
+    {
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection))
+        {
+            tryLock.Parameters.AddWithValue("key", ImportLockKey);
+            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+            {
+                throw new ImportException("Another import into this database is running; wait for it to finish, then run this one again.");
+            }
+        }
+
+        var section = new ImportSection();
+        report.Import = section;
+
+        // The target must not hold other data under the same ids: checked for every table before anything is written.
+        foreach (var shape in shapes.Where(shape => shape.Present))
+        {
+            if (await ScalarAsync<long>(connection, $"SELECT count(*) FROM {shape.Target.Name}", cancellationToken) == 0)
+            {
+                continue;
+            }
+
+            var comparison = await verifier.VerifyTableAsync(source, shape, connection, cancellationToken);
+            if (comparison.ChecksumMismatches > 0)
+            {
+                throw new ImportException(
+                    $"The target database already holds different data for {comparison.ChecksumMismatches} {shape.Target.Name} row(s) with the same ids as the source " +
+                    $"(ids {string.Join(", ", comparison.ChecksumMismatchIds.Take(10))}{(comparison.ChecksumMismatches > 10 ? ", ..." : "")}); nothing was imported. " +
+                    "Import into an empty database, or find out which copy is right before importing.");
+            }
+        }
+
+        await using (var interrupted = new NpgsqlCommand(
+            "UPDATE import_runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' RETURNING id", connection))
+        await using (var reader = await interrupted.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                section.InterruptedRunsResumed.Add(reader.GetInt32(0));
+            }
+        }
+
+        if (section.InterruptedRunsResumed.Count > 0)
+        {
+            LogResuming(logger, string.Join(", ", section.InterruptedRunsResumed));
+        }
+
+        await using (var start = new NpgsqlCommand("INSERT INTO import_runs (source_path) VALUES (@source) RETURNING id", connection))
+        {
+            start.Parameters.AddWithValue("source", source.Path);
+            section.RunId = (int)(await start.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var idsByTable = new Dictionary<string, IdSet>();
+        var maxSourceIds = new Dictionary<string, long>();
+        try
+        {
+            foreach (var shape in shapes)
+            {
+                var table = new TableImport
+                {
+                    Table = shape.Target.Name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown,
+                };
+                section.Tables.Add(table);
+                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, section.RunId, table, idsByTable, maxSourceIds, cancellationToken);
+            }
+
+            foreach (var shape in shapes)
+            {
+                section.Sequences.Add(await AdvanceSequenceAsync(connection, shape, maxSourceIds.GetValueOrDefault(shape.Target.Name), cancellationToken));
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
+            failed.Parameters.AddWithValue("id", section.RunId);
+            await failed.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
+        }
+
+        var total = section.RowsImported;
+        if (total == 0)
+        {
+            LogNothingNew(logger, source.Path);
+        }
+    }
+
+    /// <summary>Records the end of the run with its report.</summary>
+    public static async Task FinishRunAsync(NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
+    {
+        if (report.Import is not { RunId: > 0 } import)
+        {
+            return;
+        }
+
+        await using var finish = new NpgsqlCommand(
+            "UPDATE import_runs SET status = 'completed', finished_at = CURRENT_TIMESTAMP, report = @report WHERE id = @id", connection);
+        finish.Parameters.AddWithValue("id", import.RunId);
+        finish.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = report.ToJson() });
+        await finish.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IdSet> ImportTableAsync(
+        SourceDatabase source, TableShape shape, NpgsqlConnection connection, int runId, TableImport table,
+        Dictionary<string, IdSet> idsByTable, Dictionary<string, long> maxSourceIds, CancellationToken cancellationToken)
+    {
+        var name = shape.Target.Name;
+        using var activity = ImportTelemetry.ActivitySource.StartActivity($"Importing {name}");
+        activity?.SetTag("db.table", name);
+
+        // Ids already handled by an earlier run: in the table, or in the quarantine.
+        var existing = await ReadIdsAsync(connection, $"SELECT id FROM {name}", null, cancellationToken);
+        var quarantinedBefore = await ReadIdsAsync(connection, "SELECT source_id FROM migration_quarantine WHERE source_table = @table", name, cancellationToken);
+        if (!shape.Present)
+        {
+            LogTableAbsent(logger, name);
+            await RecordProgressAsync(connection, runId, table, cancellationToken);
+            return existing;
+        }
+
+        var parents = shape.Target.Parents
+            .Select(parent => (Index: shape.Mapped.FindIndex(mapped => mapped.Column.Name == parent.Column), parent.Column, parent.ParentTable, Ids: idsByTable[parent.ParentTable]))
+            .ToList();
+        var converter = new RowConverter(shape);
+        var quarantine = new List<(int Id, string Row, string Reason)>();
+        var seen = new IdSet();
+        long maxId = 0;
+        var clock = Stopwatch.StartNew();
+        var columns = string.Join(", ", shape.Mapped.Select(mapped => mapped.Column.Name));
+        var tags = new KeyValuePair<string, object?>("table", name);
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var writer = await connection.BeginBinaryImportAsync($"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var row in source.ReadRows(shape))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                table.SourceRows++;
+                var id = converter.ReadId(row);
+                maxId = Math.Max(maxId, id);
+                if (!seen.Add(id))
+                {
+                    throw new ImportException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
+                }
+
+                if (existing.Contains(id) || quarantinedBefore.Contains(id))
+                {
+                    table.AlreadyPresent++;
+                    continue;
+                }
+
+                converter.Convert(row, table.Policies);
+                var reason = converter.Problem;
+                foreach (var parent in parents)
+                {
+                    if (reason is null && converter.Values[parent.Index] is int parentId && !parent.Ids.Contains(parentId))
+                    {
+                        reason = $"{parent.Column} = {parentId}: no such row in {parent.ParentTable}";
+                    }
+                }
+
+                if (reason is not null)
+                {
+                    quarantine.Add((id, RowConverter.SourceRowJson(shape, row), reason));
+                    continue;
+                }
+
+                writer.StartRow();
+                for (var i = 0; i < shape.Mapped.Count; i++)
+                {
+                    Write(writer, shape.Mapped[i].Column.Kind, converter.Values[i]);
+                }
+
+                existing.Add(id);
+                table.Imported++;
+                if (table.Imported % ProgressEvery == 0)
+                {
+                    telemetry.Rows.Add(ProgressEvery, tags);
+                    LogProgress(logger, name, table.Imported, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        if (quarantine.Count > 0)
+        {
+            await using var writer = await connection.BeginBinaryImportAsync(
+                "COPY migration_quarantine (source_table, source_id, source_row, reason, import_run_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var (id, row, reason) in quarantine)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(name, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(id, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(row, NpgsqlDbType.Jsonb, cancellationToken);
+                await writer.WriteAsync(reason, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(runId, NpgsqlDbType.Integer, cancellationToken);
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        table.Quarantined = quarantine.Count;
+        await RecordProgressAsync(connection, runId, table, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        telemetry.Rows.Add(table.Imported % ProgressEvery, tags);
+        telemetry.Quarantined.Add(table.Quarantined, tags);
+        table.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        table.RowsPerSecond = Math.Round(table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
+        activity?.SetTag("seletters.import.rows", table.Imported);
+        activity?.SetTag("seletters.import.quarantined", table.Quarantined);
+        maxSourceIds[name] = maxId;
+        LogTableImported(logger, name, table.Imported, table.Seconds, table.RowsPerSecond, table.Quarantined, table.AlreadyPresent);
+        foreach (var (id, _, reason) in quarantine.Take(20))
+        {
+            LogQuarantined(logger, name, id, reason);
+        }
+
+        return existing;
+    }
+
+    private static void Write(NpgsqlBinaryImporter writer, ColumnKind kind, object? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+            return;
+        }
+
+        switch (kind)
+        {
+            case ColumnKind.Integer:
+                writer.Write((int)value, NpgsqlDbType.Integer);
+                break;
+            case ColumnKind.Real:
+                writer.Write((float)value, NpgsqlDbType.Real);
+                break;
+            case ColumnKind.Boolean:
+                writer.Write((bool)value, NpgsqlDbType.Boolean);
+                break;
+            case ColumnKind.Timestamp:
+                writer.Write((DateTime)value, NpgsqlDbType.Timestamp);
+                break;
+            case ColumnKind.Json:
+                writer.Write((string)value, NpgsqlDbType.Jsonb);
+                break;
+            default:
+                writer.Write((string)value, NpgsqlDbType.Text);
+                break;
+        }
+    }
+
+    private static async Task RecordProgressAsync(NpgsqlConnection connection, int runId, TableImport table, CancellationToken cancellationToken)
+    {
+        await using var progress = new NpgsqlCommand(
+            "INSERT INTO import_table_progress (run_id, table_name, imported, quarantined, already_present) VALUES (@run, @table, @imported, @quarantined, @present)",
+            connection);
+        progress.Parameters.AddWithValue("run", runId);
+        progress.Parameters.AddWithValue("table", table.Table);
+        progress.Parameters.AddWithValue("imported", table.Imported);
+        progress.Parameters.AddWithValue("quarantined", table.Quarantined);
+        progress.Parameters.AddWithValue("present", table.AlreadyPresent);
+        await progress.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the table's sequence past max(id), past the largest source id (quarantined rows too) and past the source sequence.</summary>
+    private static async Task<SequenceSetting> AdvanceSequenceAsync(NpgsqlConnection connection, TableShape shape, long maxSourceId, CancellationToken cancellationToken)
+    {
+        var name = shape.Target.Name;
+        var sequence = await ScalarAsync<string>(connection, $"SELECT pg_get_serial_sequence('{name}', 'id')", cancellationToken);
+        var maxTarget = await ScalarAsync<long>(connection, $"SELECT coalesce(max(id), 0)::bigint FROM {name}", cancellationToken);
+        var current = await ScalarAsync<long>(connection, $"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}", cancellationToken);
+        var value = new[] { maxTarget, maxSourceId, shape.SequenceLastValue ?? 0, current }.Max();
+        if (value > current)
+        {
+            await using var set = new NpgsqlCommand("SELECT setval(@sequence::regclass, @value, true)", connection);
+            set.Parameters.AddWithValue("sequence", sequence);
+            set.Parameters.AddWithValue("value", value);
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new SequenceSetting(name, sequence, Math.Max(value, current));
+    }
+
+    private static async Task<IdSet> ReadIdsAsync(NpgsqlConnection connection, string sql, string? table, CancellationToken cancellationToken)
+    {
+        var ids = new IdSet();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (table is not null)
+        {
+            command.Parameters.AddWithValue("table", table);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt32(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A previous import (run {Runs}) was interrupted; the tables it finished are kept, the rest is imported now")]
+    private static partial void LogResuming(ILogger logger, string runs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: not in the source file; nothing to import")]
+    private static partial void LogTableAbsent(ILogger logger, string table);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows so far ({RowsPerSecond:F0} rows/s)")]
+    private static partial void LogProgress(ILogger logger, string table, long rows, double rowsPerSecond);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows imported in {Seconds:F1} s ({RowsPerSecond:F0} rows/s), {Quarantined} quarantined, {AlreadyPresent} already present")]
+    private static partial void LogTableImported(ILogger logger, string table, long rows, double seconds, double rowsPerSecond, long quarantined, long alreadyPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} id {Id} quarantined: {Reason}")]
+    private static partial void LogQuarantined(ILogger logger, string table, int id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing new in {Source}: every row is already imported or quarantined (0 rows imported)")]
+    private static partial void LogNothingNew(ILogger logger, string source);
+}

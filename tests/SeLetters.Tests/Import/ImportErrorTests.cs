@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using DuckDB.NET.Data;
+using SeLetters.SampleData.Letters;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.Import;
+
+/// <summary>Each error: one clear line, a non-zero exit code, and the target unchanged.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ImportErrorTests(PostgresServerFixture postgres)
+{
+    [Fact]
+    public async Task A_missing_file_is_named_and_the_target_is_not_created()
+    {
+        using var folder = new TempFolder();
+        var name = postgres.NewDatabaseName();
+
+        var run = await ImportRun.ImportAsync(postgres.ConnectionStringFor(name), folder, folder.File("nowhere.duckdb"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"The source file {folder.File("nowhere.duckdb")} does not exist", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.False(await DatabaseExistsAsync(name));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_duckdb_is_refused()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        await File.WriteAllTextAsync(source, "id,document_name\n1,a.pdf\n");
+        var name = postgres.NewDatabaseName();
+
+        var run = await ImportRun.ImportAsync(postgres.ConnectionStringFor(name), folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("is not a DuckDB database file", run.Output);
+        Assert.False(await DatabaseExistsAsync(name));
+    }
+
+    [Fact]
+    public async Task An_old_storage_version_is_refused_with_what_to_do()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        var header = new byte[3 * 4096];
+        "DUCK"u8.CopyTo(header.AsSpan(8));
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(12), 39); // DuckDB 0.9
+        await File.WriteAllBytesAsync(source, header);
+
+        var run = await ImportRun.ImportAsync(await postgres.CreateMigratedDatabaseAsync(), folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("storage version 39", run.Output);
+        Assert.Contains("EXPORT DATABASE", run.Output);
+    }
+
+    [Fact]
+    public async Task A_newer_storage_version_than_this_duckdb_reads_is_refused()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 2 });
+        // Storage version 9999 in the main header, with the header's checksum recomputed as DuckDB computes it, so that
+        // DuckDB itself reads the version and refuses it.
+        var bytes = await File.ReadAllBytesAsync(source);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(12), 9999);
+        ulong checksum = 5381;
+        for (var offset = 8; offset < 4096; offset += 8)
+        {
+            checksum ^= unchecked(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(offset)) * 0xbf58476d1ce4e5b9UL);
+        }
+
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, checksum);
+        await File.WriteAllBytesAsync(source, bytes);
+
+        var run = await ImportRun.ImportAsync(await postgres.CreateMigratedDatabaseAsync(), folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Import failed: The source file", run.Output);
+        Assert.True(run.Output.Contains("has a DuckDB storage version this importer cannot read", StringComparison.Ordinal), run.Output);
+    }
+
+    [Fact]
+    public async Task A_file_locked_by_a_writer_names_the_process_that_holds_it()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 2 });
+        var database = await postgres.CreateMigratedDatabaseAsync();
+
+        ImportRun run;
+        using (var writer = new DuckDBConnection($"Data Source={source}"))
+        {
+            writer.Open(); // this test process is now the writer holding the lock
+            run = await ImportRun.ImportAsync(database, folder, source);
+        }
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"is locked by process {Environment.ProcessId}", run.Output);
+        Assert.Contains("Stop that process", run.Output);
+        Assert.Equal(0L, await Target.CountAsync(database, "letters"));
+    }
+
+    [Fact]
+    public async Task Different_data_under_the_same_ids_stops_the_import_before_anything_is_written()
+    {
+        using var folder = new TempFolder();
+        var first = folder.File("first.duckdb");
+        var newer = folder.File("newer.duckdb");
+        LettersDuckDbGenerator.Generate(first, new LettersSampleOptions { Letters = 10 });
+        LettersDuckDbGenerator.Generate(newer, new LettersSampleOptions { Letters = 20 });
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+        Assert.Equal(0, (await ImportRun.ImportAsync(database, folder, first)).ExitCode);
+        await Target.ExecuteAsync(database, "UPDATE letters SET document_title = 'edited in PostgreSQL' WHERE id = 4");
+
+        var run = await ImportRun.ImportAsync(database, folder, newer);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("already holds different data for 1 letters row(s) with the same ids as the source (ids 4)", run.Output);
+        Assert.Equal(10L, await Target.CountAsync(database, "letters"));
+        Assert.Equal(1L, await Target.CountAsync(database, "import_runs"));
+    }
+
+    [Fact]
+    public async Task Verify_reports_a_changed_row_and_exits_non_zero()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 10 });
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+        Assert.Equal(0, (await ImportRun.ImportAsync(database, folder, source)).ExitCode);
+        var verified = await ImportRun.VerifyAsync(database, folder, source);
+        Assert.True(verified.ExitCode == 0, verified.Output);
+
+        await Target.ExecuteAsync(database, "UPDATE letter_products SET range_label = 'x' WHERE id = 3; DELETE FROM processing_debug WHERE id = 5");
+        var run = await ImportRun.VerifyAsync(database, folder, source);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.False(run.Report!.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal([3], run.Table("verification", "letter_products").GetProperty("checksum_mismatch_ids").EnumerateArray().Select(id => id.GetInt32()));
+        Assert.Equal([5], run.Table("verification", "processing_debug").GetProperty("missing_ids").EnumerateArray().Select(id => id.GetInt32()));
+        Assert.Contains("Verification FAILED", run.Output);
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("import --from x.duckdb")]
+    [InlineData("import --source")]
+    public async Task A_wrong_command_line_is_one_line_and_exit_code_2(string arguments)
+    {
+        var run = await MigrationServiceProcess.RunAsync(postgres.ConnectionStringFor(postgres.NewDatabaseName()), null, arguments.Split(' '));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: ", run.Output);
+        Assert.Single(run.Output.Trim().Split('\n'));
+    }
+
+    private async Task<bool> DatabaseExistsAsync(string name) =>
+        await Target.ScalarAsync<bool>(postgres.ServerConnectionString, $"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')");
+}

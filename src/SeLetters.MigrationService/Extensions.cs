@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SeLetters.Data;
+using SeLetters.MigrationService.Export;
 using SeLetters.MigrationService.Import;
 
 namespace SeLetters.MigrationService;
@@ -28,5 +29,7 @@ internal static class Extensions
         builder.Services.AddTransient<ImportVerifier>();
         builder.Services.AddTransient<LettersImporter>();
         builder.Services.AddTransient<ImportRunner>();
+        builder.Services.AddTransient<DuckDbExporter>();
+        builder.Services.AddTransient<OperationsRunner>();
     }
 }

@@ -7,7 +7,8 @@ namespace SeLetters.MigrationService;
 /// One-shot: migrates the database and imports/verifies letters.duckdb as the command line says, then stops the host
 /// with exit code 0; 1 with the error in the log; 3 when the verification found differences.
 /// </summary>
-internal sealed partial class MigrationWorker(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<MigrationWorker> logger)
+internal sealed partial class MigrationWorker(
+    CommandLine commandLine, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<MigrationWorker> logger)
     : BackgroundService
 {
     public const string ActivitySourceName = "SeLetters.MigrationService";
@@ -20,13 +21,15 @@ internal sealed partial class MigrationWorker(IServiceProvider services, IHostAp
         try
         {
             await using var scope = services.CreateAsyncScope();
-            Environment.ExitCode = await scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(stoppingToken);
+            Environment.ExitCode = commandLine.Command is ServiceCommand.Backup or ServiceCommand.Restore or ServiceCommand.ExportDuckDb
+                ? await scope.ServiceProvider.GetRequiredService<OperationsRunner>().RunAsync(stoppingToken)
+                : await scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(stoppingToken);
         }
-        catch (ImportException exception)
+        catch (OperatorException exception)
         {
             // The operator's error: one clear line, no stack trace.
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            LogImportFailed(logger, exception.Message);
+            LogOperatorError(logger, Verb(commandLine.Command), exception.Message);
             Environment.ExitCode = 1;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -43,8 +46,15 @@ internal sealed partial class MigrationWorker(IServiceProvider services, IHostAp
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Import failed: {Reason}")]
-    private static partial void LogImportFailed(ILogger logger, string reason);
+    private static string Verb(ServiceCommand command) => command switch
+    {
+        ServiceCommand.Default or ServiceCommand.Import => "Import",
+        ServiceCommand.ExportDuckDb => "Export",
+        _ => command.ToString(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Verb} failed: {Reason}")]
+    private static partial void LogOperatorError(ILogger logger, string verb, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Migrating the letters database failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -154,7 +154,8 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connectionString, CancellationToken cancellationToken)
+    /// <summary>Opens a connection, or says in one line which server could not be reached.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connectionString, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString.ConnectionString);
         try

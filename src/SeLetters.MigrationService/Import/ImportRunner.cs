@@ -18,7 +18,7 @@ internal sealed partial class ImportRunner(
         {
             if (commandLine.Command != ServiceCommand.Default)
             {
-                throw new ImportException($"'{commandLine.Command.ToString().ToLowerInvariant()}' needs the source file: --source path/to/letters.duckdb");
+                throw new OperatorException($"'{commandLine.Command.ToString().ToLowerInvariant()}' needs the source file: --source path/to/letters.duckdb");
             }
 
             await migrator.MigrateAsync(cancellationToken);

@@ -23,7 +23,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             tryLock.Parameters.AddWithValue("key", ImportLockKey);
             if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
             {
-                throw new ImportException("Another import into this database is running; wait for it to finish, then run this one again.");
+                throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
             }
         }
 
@@ -41,7 +41,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             var comparison = await verifier.VerifyTableAsync(source, shape, connection, cancellationToken);
             if (comparison.ChecksumMismatches > 0)
             {
-                throw new ImportException(
+                throw new OperatorException(
                     $"The target database already holds different data for {comparison.ChecksumMismatches} {shape.Target.Name} row(s) with the same ids as the source " +
                     $"(ids {string.Join(", ", comparison.ChecksumMismatchIds.Take(10))}{(comparison.ChecksumMismatches > 10 ? ", ..." : "")}); nothing was imported. " +
                     "Import into an empty database, or find out which copy is right before importing.");
@@ -158,7 +158,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 maxId = Math.Max(maxId, id);
                 if (!seen.Add(id))
                 {
-                    throw new ImportException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
+                    throw new OperatorException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
                 }
 
                 if (existing.Contains(id) || quarantinedBefore.Contains(id))

@@ -31,7 +31,7 @@ internal sealed class RowConverter(TableShape shape)
     public int ReadId(object?[] source) =>
         source[_idIndex] is { } id
             ? System.Convert.ToInt32(id, CultureInfo.InvariantCulture)
-            : throw new ImportException($"The source table {Shape.Target.Name} has a row without id; a letters.duckdb has a primary key on id, so this file is damaged.");
+            : throw new OperatorException($"The source table {Shape.Target.Name} has a row without id; a letters.duckdb has a primary key on id, so this file is damaged.");
 
     public void Convert(object?[] source, PolicyCounts? counts)
     {
@@ -72,7 +72,7 @@ internal sealed class RowConverter(TableShape shape)
         {
             DateTime timestamp => DateTime.SpecifyKind(timestamp, DateTimeKind.Unspecified),
             DateOnly date => date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified),
-            _ => throw new ImportException($"Unexpected {value.GetType().Name} in timestamp column {Shape.Target.Name}.{column.Name}"),
+            _ => throw new OperatorException($"Unexpected {value.GetType().Name} in timestamp column {Shape.Target.Name}.{column.Name}"),
         },
         ColumnKind.Text => RemoveNul(value switch
         {

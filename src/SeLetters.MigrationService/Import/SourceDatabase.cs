@@ -54,12 +54,12 @@ internal sealed partial class SourceDatabase : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            throw new ImportException($"The source {full} is a folder, not a DuckDB file; give the path of letters.duckdb (Import:Source or --source).");
+            throw new OperatorException($"The source {full} is a folder, not a DuckDB file; give the path of letters.duckdb (Import:Source or --source).");
         }
 
         if (!File.Exists(full))
         {
-            throw new ImportException($"The source file {full} does not exist; check Import:Source or --source.");
+            throw new OperatorException($"The source file {full} does not exist; check Import:Source or --source.");
         }
 
         CheckHeader(full);
@@ -96,31 +96,31 @@ internal sealed partial class SourceDatabase : IDisposable
         }
         catch (UnauthorizedAccessException exception)
         {
-            throw new ImportException($"The source file {path} cannot be read: {exception.Message}", exception);
+            throw new OperatorException($"The source file {path} cannot be read: {exception.Message}", exception);
         }
 
         if (read < header.Length || !header[8..12].SequenceEqual("DUCK"u8))
         {
-            throw new ImportException($"The source file {path} is not a DuckDB database file (no DuckDB header); give the path of letters.duckdb.");
+            throw new OperatorException($"The source file {path} is not a DuckDB database file (no DuckDB header); give the path of letters.duckdb.");
         }
 
         var version = BinaryPrimitives.ReadUInt64LittleEndian(header[12..20]);
         if (version < OldestSupportedStorageVersion)
         {
-            throw new ImportException(
+            throw new OperatorException(
                 $"The source file {path} has DuckDB storage version {version}, written by a DuckDB older than 0.10, which this importer cannot read " +
                 $"(it reads storage version {OldestSupportedStorageVersion} and later). Open it with the DuckDB version that wrote it, EXPORT DATABASE, and IMPORT DATABASE into a file made by DuckDB 0.10 or later.");
         }
     }
 
-    private static ImportException Translate(DuckDBException exception, string path)
+    private static OperatorException Translate(DuckDBException exception, string path)
     {
         var message = exception.Message;
         if (message.Contains("Could not set lock", StringComparison.OrdinalIgnoreCase) || message.Contains("Conflicting lock", StringComparison.OrdinalIgnoreCase))
         {
             var pid = LockHolder().Match(message);
             var holder = pid.Success ? $"process {pid.Groups[1].Value}{ProcessName(pid.Groups[1].Value)}" : "another process";
-            return new ImportException(
+            return new OperatorException(
                 $"The source file {path} is locked by {holder}, which has it open for writing. Stop that process (the pipeline or web app using the file), " +
                 $"or import a copy made while it is stopped (cp {path} letters-copy.duckdb), then run the import again.", exception);
         }
@@ -128,15 +128,15 @@ internal sealed partial class SourceDatabase : IDisposable
         if (message.Contains("version", StringComparison.OrdinalIgnoreCase) && message.Contains("storage", StringComparison.OrdinalIgnoreCase)
             || message.Contains("version number", StringComparison.OrdinalIgnoreCase))
         {
-            return new ImportException($"The source file {path} has a DuckDB storage version this importer cannot read: {FirstLine(message)}", exception);
+            return new OperatorException($"The source file {path} has a DuckDB storage version this importer cannot read: {FirstLine(message)}", exception);
         }
 
         if (message.Contains("not a valid DuckDB database file", StringComparison.OrdinalIgnoreCase))
         {
-            return new ImportException($"The source file {path} is not a valid DuckDB database file: {FirstLine(message)}", exception);
+            return new OperatorException($"The source file {path} is not a valid DuckDB database file: {FirstLine(message)}", exception);
         }
 
-        return new ImportException($"The source file {path} cannot be opened by DuckDB: {FirstLine(message)}", exception);
+        return new OperatorException($"The source file {path} cannot be opened by DuckDB: {FirstLine(message)}", exception);
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
@@ -217,7 +217,7 @@ internal sealed partial class SourceDatabase : IDisposable
                 {
                     if (column.NotNull && !column.HasDefault)
                     {
-                        throw new ImportException($"The source table {target.Name} has no column {column.Name}, which the target requires (NOT NULL, no default); this is not a letters.duckdb this importer knows.");
+                        throw new OperatorException($"The source table {target.Name} has no column {column.Name}, which the target requires (NOT NULL, no default); this is not a letters.duckdb this importer knows.");
                     }
 
                     shape.Missing.Add(column.Name);
@@ -260,7 +260,7 @@ internal sealed partial class SourceDatabase : IDisposable
         };
         if (!ok)
         {
-            throw new ImportException($"The source column {table.Name}.{source.Name} has DuckDB type {source.DuckDbType}, which the importer does not convert to the target's {column.Kind.ToString().ToLowerInvariant()} column.");
+            throw new OperatorException($"The source column {table.Name}.{source.Name} has DuckDB type {source.DuckDbType}, which the importer does not convert to the target's {column.Kind.ToString().ToLowerInvariant()} column.");
         }
     }
 

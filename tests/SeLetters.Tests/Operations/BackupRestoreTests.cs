@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SeLetters.Data.Entities;
+using SeLetters.MigrationService;
 using SeLetters.MigrationService.Backup;
 using SeLetters.Tests.Infrastructure;
 

@@ -1,0 +1,4 @@
+namespace SeLetters.MigrationService;
+
+/// <summary>An error the operator can act on (a verb's input, the file, the server): its message is the one line logged, without a stack trace.</summary>
+internal sealed class OperatorException(string message, Exception? inner = null) : Exception(message, inner);

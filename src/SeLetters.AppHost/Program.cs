@@ -20,7 +20,8 @@ var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinL
 var migrations = builder.AddProject<Projects.SeLetters_MigrationService>("migrations")
     .WithReference(letters.Database)
     .WaitFor(letters.Server)
-    .WithLettersImport(builder);
+    .WithLettersImport(builder)
+    .WithOperatorCommands(letters.Database, builder);
 
 var api = builder.AddProject<Projects.SeLetters_Api>("api")
     .WithReference(letters.Database)

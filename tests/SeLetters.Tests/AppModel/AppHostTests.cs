@@ -12,9 +12,13 @@ namespace SeLetters.Tests.AppModel;
 public sealed class RunningAppHost : IAsyncLifetime
 {
     private readonly TestDataDirectory _dataDirectory = new("apphost");
+    private readonly TestDataDirectory _operations = new("operations");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app!;
+
+    /// <summary>Where the dashboard's operator commands write (Operations:Folder).</summary>
+    public string OperationsFolder => _operations.Path;
 
     /// <summary>The generated secret the AppHost gave the API as its key.</summary>
     public string ApiKey { get; private set; } = "";
@@ -22,7 +26,7 @@ public sealed class RunningAppHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SeLetters_AppHost>(
-            [$"Postgres:DataDirectory={_dataDirectory.Path}", "Import:Sample=false"]);
+            [$"Postgres:DataDirectory={_dataDirectory.Path}", "Import:Sample=false", $"Operations:Folder={_operations.Path}"]);
         _app = await builder.BuildAsync();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -41,11 +45,23 @@ public sealed class RunningAppHost : IAsyncLifetime
         }
 
         _dataDirectory.Dispose();
+        _operations.Dispose();
     }
 }
 
 public sealed class AppHostTests(RunningAppHost running) : IClassFixture<RunningAppHost>
 {
+    [Fact]
+    public async Task The_dashboards_backup_command_on_migrations_writes_a_verified_backup()
+    {
+        var result = await running.App.ResourceCommands.ExecuteCommandAsync("migrations", "backup");
+
+        Assert.True(result.Success, result.Message);
+        var backups = Path.Combine(running.OperationsFolder, "backups");
+        Assert.Single(Directory.GetFiles(backups, "se_letters-*.dump"));
+        Assert.Single(Directory.GetFiles(backups, "se_letters-*.manifest.json"));
+    }
+
     [Fact]
     public async Task Api_serves_statistics_after_the_migrations_finished()
     {

@@ -19,5 +19,7 @@ internal static class Extensions
 
         builder.Services.AddOptions<DatabaseMigratorOptions>().BindConfiguration(DatabaseMigratorOptions.Section);
         builder.Services.AddTransient<DatabaseMigrator>();
+        builder.Services.AddOptions<ApiRoleOptions>().BindConfiguration(ApiRoleOptions.Section);
+        builder.Services.AddTransient<ApiRoleProvisioner>();
     }
 }

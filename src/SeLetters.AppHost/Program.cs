@@ -30,6 +30,18 @@ var api = builder.AddProject<Projects.SeLetters_Api>("api")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
+// The API connects as a role that cannot change the schema, which the migration service creates; an external
+// server's roles are its operator's business, so there the API uses the given connection string as it is.
+if (letters.Mode != PostgresMode.External)
+{
+    const string apiDatabaseRole = "seletters_api";
+    var apiDbPassword = builder.AddParameter("api-db-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+    foreach (var project in new IResourceBuilder<ProjectResource>[] { migrations, api })
+    {
+        project.WithEnvironment("Database__ApiRole", apiDatabaseRole).WithEnvironment("Database__ApiPassword", apiDbPassword);
+    }
+}
+
 if (builder.ResolveCataloguePath() is { } cataloguePath)
 {
     api.WithEnvironment("Catalogue__Path", cataloguePath);

@@ -6,7 +6,8 @@ using SeLetters.Data;
 namespace SeLetters.MigrationService;
 
 /// <summary>Creates the letters database when it is missing and applies the pending EF Core migrations.</summary>
-internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<DatabaseMigratorOptions> options, ILogger<DatabaseMigrator> logger)
+internal sealed partial class DatabaseMigrator(
+    LettersDbContext db, ApiRoleProvisioner apiRole, IOptions<DatabaseMigratorOptions> options, ILogger<DatabaseMigrator> logger)
 {
     // Any fixed 64-bit number; it only has to be the same for every copy of the migration service.
     private const long MigrationLockKey = 0x5345_4c45_5454_4552; // "SELETTER"
@@ -26,12 +27,16 @@ internal sealed partial class DatabaseMigrator(LettersDbContext db, IOptions<Dat
         if (pending.Count == 0)
         {
             LogUpToDate(logger);
-            return;
+        }
+        else
+        {
+            LogApplying(logger, pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
+            LogApplied(logger, pending.Count);
         }
 
-        LogApplying(logger, pending.Count, string.Join(", ", pending));
-        await db.Database.MigrateAsync(cancellationToken);
-        LogApplied(logger, pending.Count);
+        // After the migrations, so the grants cover every table; still under the lock, so two copies do not race.
+        await apiRole.EnsureAsync(lockConnection, cancellationToken);
         // Closing the lock connection releases the advisory lock.
     }
 

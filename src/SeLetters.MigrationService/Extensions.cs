@@ -31,5 +31,7 @@ internal static class Extensions
         builder.Services.AddTransient<ImportRunner>();
         builder.Services.AddTransient<DuckDbExporter>();
         builder.Services.AddTransient<OperationsRunner>();
+        builder.Services.AddOptions<ApiRoleOptions>().BindConfiguration(ApiRoleOptions.Section);
+        builder.Services.AddTransient<ApiRoleProvisioner>();
     }
 }

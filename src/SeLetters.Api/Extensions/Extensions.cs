@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using Scalar.AspNetCore;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Errors;
@@ -10,10 +11,13 @@ namespace SeLetters.Api.Extensions;
 
 internal static class Extensions
 {
+    private const string LettersDatabase = "lettersdb";
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        ConnectAsApiRole(builder.Configuration);
         // The pool size is the connection string's "Maximum Pool Size" (Npgsql's default: 100).
-        builder.AddNpgsqlDbContext<LettersDbContext>("lettersdb",
+        builder.AddNpgsqlDbContext<LettersDbContext>(LettersDatabase,
             configureDbContextOptions: options => options.UseLettersConventions());
         builder.Services.AddScoped<LetterStore>();
 
@@ -31,6 +35,21 @@ internal static class Extensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// The migration service owns the schema; given <c>Database:ApiRole</c> and <c>Database:ApiPassword</c>, the API
+    /// connects as that role instead, which can read and write rows but not change the schema.
+    /// </summary>
+    private static void ConnectAsApiRole(IConfigurationManager configuration)
+    {
+        if (configuration["Database:ApiRole"] is { Length: > 0 } role
+            && configuration["Database:ApiPassword"] is { Length: > 0 } password
+            && configuration.GetConnectionString(LettersDatabase) is { } connectionString)
+        {
+            configuration[$"ConnectionStrings:{LettersDatabase}"] =
+                new NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = password }.ConnectionString;
+        }
     }
 
     /// <summary>The OpenAPI document at /openapi/v1.json, and in Development its Scalar UI at /scalar.</summary>

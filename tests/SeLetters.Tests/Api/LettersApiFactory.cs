@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 using SeLetters.Api.Security;
 
 namespace SeLetters.Tests.Api;
@@ -11,13 +12,17 @@ namespace SeLetters.Tests.Api;
 public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ApiOptions>
 {
     public const string ApiKey = "test-key-0123456789abcdef";
+    public const int MaxPoolSize = 20;
 
     /// <summary>The usual test setup: this database, the test key and the generated catalogue; <paramref name="overrides"/> win.</summary>
     public static LettersApiFactory For(string connectionString, params (string Key, string? Value)[] overrides)
     {
+        // A small pool: 50 concurrent clients then also exercise waiting for a connection, and the test server's
+        // connection limit is shared by every test.
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = MaxPoolSize }.ConnectionString;
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:lettersdb"] = connectionString,
+            ["ConnectionStrings:lettersdb"] = pooled,
             ["Api:Key"] = ApiKey,
             ["Catalogue:Path"] = TestCatalogue.LowerCaseV2,
         };
@@ -35,6 +40,17 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        // Npgsql's pools outlive the app; each test's database would otherwise keep its idle connections open.
+        if (settings["ConnectionStrings:lettersdb"] is { } connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

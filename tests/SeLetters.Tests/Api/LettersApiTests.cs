@@ -413,5 +413,7 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         _reader.Dispose();
         _writer.Dispose();
         await _api.DisposeAsync();
+        await using var connection = new NpgsqlConnection(_database);
+        NpgsqlConnection.ClearPool(connection);
     }
 }

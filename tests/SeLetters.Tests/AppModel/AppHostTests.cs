@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Npgsql;
 using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.AppModel;
@@ -107,5 +108,27 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
         Assert.Equal(0.95f, letter.GetProperty("extraction_confidence").GetSingle());
         var match = letter.GetProperty("products")[0].GetProperty("matches")[0];
         Assert.Equal("LC1D09M7", match.GetProperty("catalogue_product").GetProperty("product_identifier").GetString());
+    }
+
+    [Fact]
+    public async Task The_api_connects_as_the_role_that_cannot_change_the_schema()
+    {
+        using var http = running.App.CreateHttpClient("api");
+        using var read = await http.GetAsync("/api/letters");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+
+        // The API's pooled connection stays open after the request: the server names its user.
+        await using var connection = new NpgsqlConnection(await running.App.GetConnectionStringAsync("lettersdb"));
+        await connection.OpenAsync();
+        await using var users = new NpgsqlCommand(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        var names = new List<string>();
+        await using var reader = await users.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        Assert.Contains("seletters_api", names);
     }
 }

@@ -58,6 +58,31 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         Assert.Contains("PostgreSQL does not accept connections yet", run.Output);
     }
 
+    [Fact]
+    public async Task The_api_role_can_read_and_write_rows_but_not_change_the_schema()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var role = $"api_{Guid.NewGuid():N}";
+        const string password = "it's a secret; DROP TABLE letters; --";
+
+        var run = await MigrationServiceProcess.RunAsync(database,
+            new Dictionary<string, string> { ["Database__ApiRole"] = role, ["Database__ApiPassword"] = password });
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var asApi = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
+        var id = await ScalarAsync<int>(asApi, "INSERT INTO letters (document_name, source_file_path) VALUES ('a.pdf', '/a.pdf') RETURNING id");
+        Assert.Equal(1L, await ScalarAsync<long>(asApi, $"WITH deleted AS (DELETE FROM letters WHERE id = {id} RETURNING 1) SELECT count(*) FROM deleted"));
+        foreach (var change in new[] { "CREATE TABLE intruder (id int)", "DROP TABLE letters", "ALTER TABLE letters ADD COLUMN x int",
+                     "CREATE INDEX intruder ON letters (status)", "TRUNCATE letters",
+                     "INSERT INTO \"__EFMigrationsHistory\" VALUES ('x', 'y')" })
+        {
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync<object>(asApi, change));
+            Assert.True(denied.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{change}: {denied.SqlState} {denied.MessageText}");
+        }
+
+        Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'letters'"));
+    }
+
     private static async Task<List<string>> AppliedMigrationsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);

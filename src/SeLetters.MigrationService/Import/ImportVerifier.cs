@@ -79,7 +79,8 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
         var result = new TableVerification { Table = name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown };
         var checksum = new RowChecksum();
 
-        var sourceRows = new List<(int Id, UInt128 Hash)>();
+        // 16 bytes per source row (id and 64 bits of the checksum), sorted by id for the merge with the target.
+        var sourceRows = new List<(int Id, ulong Hash)>(shape.Present ? (int)Math.Min(source.Count(shape), int.MaxValue) : 0);
         if (shape.Present)
         {
             var converter = new RowConverter(shape);
@@ -87,7 +88,7 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 converter.Convert(row, result.Policies);
-                sourceRows.Add((converter.Id, checksum.Compute(shape.Mapped, converter.Values)));
+                sourceRows.Add((converter.Id, (ulong)checksum.Compute(shape.Mapped, converter.Values)));
             }
 
             sourceRows.Sort((a, b) => a.Id.CompareTo(b.Id));
@@ -134,7 +135,7 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
 
                 if (next < sourceRows.Count && sourceRows[next].Id == id)
                 {
-                    if (sourceRows[next].Hash == checksum.Compute(columns, values))
+                    if (sourceRows[next].Hash == (ulong)checksum.Compute(columns, values))
                     {
                         result.Imported++;
                     }

@@ -144,6 +144,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         var seen = new IdSet();
         long maxId = 0;
         var clock = Stopwatch.StartNew();
+        var total = source.Count(shape);
+        var progress = new TerminalProgress();
         var columns = string.Join(", ", shape.Mapped.Select(mapped => mapped.Column.Name));
         var tags = new KeyValuePair<string, object?>("table", name);
 
@@ -191,6 +193,11 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 
                 existing.Add(id);
                 table.Imported++;
+                if ((table.Imported & 1023) == 0)
+                {
+                    progress.Update(name, table.SourceRows, total, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
+                }
+
                 if (table.Imported % ProgressEvery == 0)
                 {
                     telemetry.Rows.Add(ProgressEvery, tags);
@@ -198,7 +205,9 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 }
             }
 
+            progress.Update(name, table.SourceRows, total, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001), force: true);
             await writer.CompleteAsync(cancellationToken);
+            progress.Done();
         }
 
         if (quarantine.Count > 0)

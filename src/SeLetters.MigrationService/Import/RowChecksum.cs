@@ -64,7 +64,7 @@ internal static class CanonicalJson
 {
     public static string Canonical(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
         var buffer = new ArrayBufferWriter<byte>(json.Length + 16);
         using (var writer = new Utf8JsonWriter(buffer))
         {

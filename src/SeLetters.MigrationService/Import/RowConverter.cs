@@ -132,12 +132,7 @@ internal sealed class RowConverter(TableShape shape)
             return null;
         }
 
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(text);
-        }
-        catch (JsonException)
+        if (!IsValidJson(text))
         {
             if (counts is not null)
             {
@@ -149,15 +144,19 @@ internal sealed class RowConverter(TableShape shape)
         }
 
         // PostgreSQL's jsonb refuses the escape \u0000 as it refuses NUL characters in text.
-        if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) && CanonicalJson.RemoveNul(node))
+        if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
         {
-            if (counts is not null)
+            var node = JsonNode.Parse(text);
+            if (CanonicalJson.RemoveNul(node))
             {
-                counts.NulCharactersRemoved++;
-                PolicyCounts.Note(counts.NulCharacterIds, Id);
-            }
+                if (counts is not null)
+                {
+                    counts.NulCharactersRemoved++;
+                    PolicyCounts.Note(counts.NulCharacterIds, Id);
+                }
 
-            text = node?.ToJsonString(VerbatimString) ?? "null";
+                text = node?.ToJsonString(VerbatimString) ?? "null";
+            }
         }
 
         if (counts is not null)
@@ -166,6 +165,33 @@ internal sealed class RowConverter(TableShape shape)
         }
 
         return text;
+    }
+
+    /// <summary>Checks the text is one JSON value, without building it (the import's hot path).</summary>
+    private byte[] _utf8 = new byte[16384];
+
+    private bool IsValidJson(string text)
+    {
+        var length = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < length)
+        {
+            _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
+        }
+
+        var count = System.Text.Encoding.UTF8.GetBytes(text, _utf8);
+        var reader = new Utf8JsonReader(_utf8.AsSpan(0, count), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The source row as a JSON object (source column names), for the quarantine; NUL characters removed, non-finite numbers as strings.</summary>

@@ -77,7 +77,7 @@ internal sealed partial class SourceDatabase : IDisposable
         // Streaming needs little memory; DuckDB would otherwise cache up to 80 % of the machine's.
         using (var limit = connection.CreateCommand())
         {
-            limit.CommandText = "SET memory_limit = '128MB'";
+            limit.CommandText = "SET memory_limit = '64MB'; SET threads = 1";
             limit.ExecuteNonQuery();
         }
 

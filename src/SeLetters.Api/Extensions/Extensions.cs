@@ -38,7 +38,9 @@ internal static class Extensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<ApiKeyOpenApiTransformer>()
+            .AddOperationTransformer<ApiKeyOpenApiTransformer>());
     }
 
     /// <summary>

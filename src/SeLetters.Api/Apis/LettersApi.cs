@@ -29,7 +29,7 @@ internal static class LettersApi
             .WithSummary("Counts, averages and breakdowns over all letters");
 
         var writes = letters.MapGroup("")
-            .AddEndpointFilter<ApiKeyFilter>()
+            .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         writes.MapPost("/", StoreLetter)

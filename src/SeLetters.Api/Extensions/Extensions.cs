@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 using Scalar.AspNetCore;
 using SeLetters.Api.Catalogue;
@@ -26,6 +27,9 @@ internal static class Extensions
         builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("catalogue");
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        builder.Services.AddAuthorization();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -34,7 +38,9 @@ internal static class Extensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<ApiKeyOpenApiTransformer>()
+            .AddOperationTransformer<ApiKeyOpenApiTransformer>());
     }
 
     /// <summary>

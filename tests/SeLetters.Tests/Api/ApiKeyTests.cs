@@ -40,6 +40,16 @@ public sealed class ApiKeyTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task The_key_is_checked_before_the_body_is_read()
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+
+        using var response = await api.CreateClient().PostAsync("/api/letters", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Without_a_configured_key_every_write_is_refused()
     {
         await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Api:Key", ""));

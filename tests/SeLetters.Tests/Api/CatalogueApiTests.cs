@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using DuckDB.NET.Data;
 using System.Text.Json;
 using SeLetters.SampleData.Catalogue;
 using SeLetters.Tests.Infrastructure;
@@ -167,6 +169,28 @@ public sealed class CatalogueApiTests(PostgresServerFixture postgres)
         using var health = await api.CreateClient().GetAsync("/health");
 
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_catalogue_file_is_never_written_and_others_read_it_meanwhile()
+    {
+        var path = TestCatalogue.LowerCaseV2;
+        var before = (Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(path))), File.GetLastWriteTimeUtc(path));
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync());
+        using var client = api.CreateClient();
+
+        await GetJsonAsync(client, "/api/catalogue/products/LC1D09M7");
+        await GetJsonAsync(client, "/api/catalogue/products?q=sepam");
+        await using (var other = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY"))
+        {
+            await other.OpenAsync();
+            await using var count = other.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM products";
+            Assert.Equal(TestCatalogue.ProductCount, Convert.ToInt32(await count.ExecuteScalarAsync()));
+            await GetJsonAsync(client, "/api/catalogue/products/NW16H1");
+        }
+
+        Assert.Equal(before, (Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(path))), File.GetLastWriteTimeUtc(path)));
     }
 
     [Fact]

@@ -375,6 +375,13 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.True(paths.GetProperty("/api/letters").GetProperty("post").TryGetProperty("security", out _));
+        Assert.True(paths.GetProperty("/api/letters/{id}").GetProperty("delete").TryGetProperty("security", out _));
+        Assert.False(paths.GetProperty("/api/letters/{id}").GetProperty("get").TryGetProperty("security", out _));
     }
 
     internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)

@@ -24,6 +24,8 @@ if (commandLine.Report is not null)
     builder.Configuration["Import:ReportPath"] = commandLine.Report;
 }
 
+// One line per message: an operator's error is the single line "... Import failed: <what and what to do>".
+builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
 builder.AddServiceDefaults();
 builder.AddMigrationServices(commandLine);
 builder.Services.AddHostedService<MigrationWorker>();

@@ -86,6 +86,8 @@ internal sealed class VerificationSection
     public List<OrphanCheck> OrphanChecks { get; } = [];
 
     public List<string> SequencesBehindMaxId { get; } = [];
+
+    public long MatchesOfAnotherLettersProduct { get; set; }
 }
 
 internal sealed class TableVerification

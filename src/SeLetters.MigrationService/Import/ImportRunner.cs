@@ -52,6 +52,10 @@ internal sealed partial class ImportRunner(
         {
             await migrator.MigrateAsync(cancellationToken);
         }
+        else if (!await IsMigratedAsync(cancellationToken))
+        {
+            throw new ImportException("The target database has no imported schema (no migration_quarantine table); run 'import' first, or check ConnectionStrings:lettersdb.");
+        }
 
         var connectionString = db.Database.GetConnectionString()!;
         var target = new NpgsqlConnectionStringBuilder(connectionString);
@@ -97,6 +101,21 @@ internal sealed partial class ImportRunner(
         LogVerified(logger, tables.Sum(t => t.SourceRows), tables.Sum(t => t.Imported), tables.Sum(t => t.Quarantined),
             report.Import?.RowsImported ?? 0, reportPath);
         return 0;
+    }
+
+    private async Task<bool> IsMigratedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT to_regclass('migration_quarantine') IS NOT NULL", connection);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false; // no such database
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No Import:Source configured; nothing to import")]

@@ -57,6 +57,17 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
             }
         }
 
+        // Not a foreign key, but a sign of damaged data: a match whose product belongs to another letter. Reported, not an error.
+        await using (var crossed = new NpgsqlCommand(
+            "SELECT count(*) FROM letter_product_matches m JOIN letter_products p ON p.id = m.letter_product_id WHERE p.letter_id <> m.letter_id", connection))
+        {
+            section.MatchesOfAnotherLettersProduct = (long)(await crossed.ExecuteScalarAsync(cancellationToken))!;
+            if (section.MatchesOfAnotherLettersProduct > 0)
+            {
+                report.Warnings.Add($"{section.MatchesOfAnotherLettersProduct} letter_product_matches row(s) point to a product of another letter");
+            }
+        }
+
         foreach (var shape in shapes)
         {
             var name = shape.Target.Name;

@@ -140,7 +140,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             .Select(parent => (Index: shape.Mapped.FindIndex(mapped => mapped.Column.Name == parent.Column), parent.Column, parent.ParentTable, Ids: idsByTable[parent.ParentTable]))
             .ToList();
         var converter = new RowConverter(shape);
-        var quarantine = new List<(int Id, string Row, string Reason)>();
+        // Only the ids of the quarantined rows are kept; their rows are read again afterwards: memory stays constant.
+        var quarantined = new IdSet();
         var seen = new IdSet();
         long maxId = 0;
         var clock = Stopwatch.StartNew();
@@ -170,18 +171,14 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 }
 
                 converter.Convert(row, table.Policies);
-                var reason = converter.Problem;
-                foreach (var parent in parents)
+                if (Problem(converter, parents) is { } reason)
                 {
-                    if (reason is null && converter.Values[parent.Index] is int parentId && !parent.Ids.Contains(parentId))
+                    quarantined.Add(id);
+                    if (quarantined.Count <= 20)
                     {
-                        reason = $"{parent.Column} = {parentId}: no such row in {parent.ParentTable}";
+                        LogQuarantined(logger, name, id, reason);
                     }
-                }
 
-                if (reason is not null)
-                {
-                    quarantine.Add((id, RowConverter.SourceRowJson(shape, row), reason));
                     continue;
                 }
 
@@ -210,24 +207,31 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             progress.Done();
         }
 
-        if (quarantine.Count > 0)
+        if (quarantined.Count > 0)
         {
             await using var writer = await connection.BeginBinaryImportAsync(
                 "COPY migration_quarantine (source_table, source_id, source_row, reason, import_run_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (id, row, reason) in quarantine)
+            foreach (var row in source.ReadRows(shape))
             {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(name, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(id, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(row, NpgsqlDbType.Jsonb, cancellationToken);
-                await writer.WriteAsync(reason, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(runId, NpgsqlDbType.Integer, cancellationToken);
+                var id = converter.ReadId(row);
+                if (!quarantined.Contains(id))
+                {
+                    continue;
+                }
+
+                converter.Convert(row, null);
+                writer.StartRow();
+                writer.Write(name, NpgsqlDbType.Text);
+                writer.Write(id, NpgsqlDbType.Integer);
+                writer.Write(RowConverter.SourceRowJson(shape, row), NpgsqlDbType.Jsonb);
+                writer.Write(Problem(converter, parents)!, NpgsqlDbType.Text);
+                writer.Write(runId, NpgsqlDbType.Integer);
             }
 
             await writer.CompleteAsync(cancellationToken);
         }
 
-        table.Quarantined = quarantine.Count;
+        table.Quarantined = quarantined.Count;
         await RecordProgressAsync(connection, runId, table, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -239,12 +243,27 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         activity?.SetTag("seletters.import.quarantined", table.Quarantined);
         maxSourceIds[name] = maxId;
         LogTableImported(logger, name, table.Imported, table.Seconds, table.RowsPerSecond, table.Quarantined, table.AlreadyPresent);
-        foreach (var (id, _, reason) in quarantine.Take(20))
-        {
-            LogQuarantined(logger, name, id, reason);
-        }
 
         return existing;
+    }
+
+    /// <summary>Why the converted row cannot go into its table: a NULL or out-of-range value, or a parent that is not there.</summary>
+    private static string? Problem(RowConverter converter, List<(int Index, string Column, string ParentTable, IdSet Ids)> parents)
+    {
+        if (converter.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        foreach (var parent in parents)
+        {
+            if (converter.Values[parent.Index] is int parentId && !parent.Ids.Contains(parentId))
+            {
+                return $"{parent.Column} = {parentId}: no such row in {parent.ParentTable}";
+            }
+        }
+
+        return null;
     }
 
     private static void Write(NpgsqlBinaryImporter writer, ColumnKind kind, object? value)

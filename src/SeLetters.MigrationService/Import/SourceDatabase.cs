@@ -74,10 +74,10 @@ internal sealed partial class SourceDatabase : IDisposable
             throw Translate(exception, full);
         }
 
-        // Streaming needs little memory; DuckDB would otherwise cache up to 80 % of the machine's.
+        // Streaming needs little memory; DuckDB would otherwise cache up to 80 % of the machine's and keep freed memory.
         using (var limit = connection.CreateCommand())
         {
-            limit.CommandText = "SET memory_limit = '64MB'; SET threads = 1";
+            limit.CommandText = "SET memory_limit = '64MB'; SET threads = 1; SET allocator_flush_threshold = '4MB'";
             limit.ExecuteNonQuery();
         }
 

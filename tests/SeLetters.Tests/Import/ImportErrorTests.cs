@@ -143,6 +143,21 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         Assert.Contains("Verification FAILED", run.Output);
     }
 
+    [Fact]
+    public async Task Verify_on_a_database_without_the_import_schema_says_so()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 2 });
+        var name = postgres.NewDatabaseName();
+
+        var run = await ImportRun.VerifyAsync(postgres.ConnectionStringFor(name), folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("has no imported schema", run.Output);
+        Assert.False(await DatabaseExistsAsync(name));
+    }
+
     [Theory]
     [InlineData("export")]
     [InlineData("import --from x.duckdb")]

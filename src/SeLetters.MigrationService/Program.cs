@@ -13,7 +13,8 @@ if (commandLine is null)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder();
+// appsettings.json sits beside the binary: an operator runs the tool from any folder.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 if (commandLine.Source is not null)
 {
     builder.Configuration["Import:Source"] = commandLine.Source;

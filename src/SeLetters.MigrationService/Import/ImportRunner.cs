@@ -54,7 +54,7 @@ internal sealed partial class ImportRunner(
         }
         else if (!await IsMigratedAsync(cancellationToken))
         {
-            throw new ImportException("The target database has no imported schema (no migration_quarantine table); run 'import' first, or check ConnectionStrings:lettersdb.");
+            throw new OperatorException("The target database has no imported schema (no migration_quarantine table); run 'import' first, or check ConnectionStrings:lettersdb.");
         }
 
         var connectionString = db.Database.GetConnectionString()!;

@@ -9,7 +9,7 @@ namespace SeLetters.Tests.AppModel;
 /// <summary>Ctrl+C on `dotnet run --project src/SeLetters.AppHost` leaves no PostgreSQL server behind.</summary>
 public sealed class AppHostShutdownTests : IDisposable
 {
-    private readonly TestDataDirectory _dataDirectory = new("shutdown");
+    private readonly TempFolder _dataDirectory = new("shutdown");
 
     [Fact]
     public async Task Ctrl_c_stops_the_local_postgres_server_cleanly()

@@ -12,8 +12,8 @@ namespace SeLetters.Tests.AppModel;
 /// <summary>The whole application model, as <c>dotnet run --project src/SeLetters.AppHost</c> starts it, once for all its tests.</summary>
 public sealed class RunningAppHost : IAsyncLifetime
 {
-    private readonly TestDataDirectory _dataDirectory = new("apphost");
-    private readonly TestDataDirectory _operations = new("operations");
+    private readonly TempFolder _dataDirectory = new("apphost");
+    private readonly TempFolder _operations = new("operations");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app!;

@@ -7,12 +7,11 @@ namespace SeLetters.Tests.AppModel;
 /// <summary>What `azd up` deploys: the AppHost's publish output (the Aspire manifest).</summary>
 public sealed partial class PublishManifestTests : IAsyncLifetime
 {
-    private readonly TestDataDirectory _output = new("publish");
+    private readonly TempFolder _output = new("publish");
     private JsonElement _resources;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_output.Path);
         var manifestPath = Path.Combine(_output.Path, "aspire-manifest.json");
         var run = await BuiltProgram.RunAsync(
             "SeLetters.AppHost",

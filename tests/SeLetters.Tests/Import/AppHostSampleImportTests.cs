@@ -10,7 +10,7 @@ namespace SeLetters.Tests.Import;
 /// <summary><c>dotnet run</c> on the AppHost with no source configured imports a generated sample; the API then serves the sample's own statistics.</summary>
 public sealed class AppHostSampleImportTests : IAsyncLifetime
 {
-    private readonly TestDataDirectory _dataDirectory = new("apphost-sample");
+    private readonly TempFolder _dataDirectory = new("apphost-sample");
     private readonly TempFolder _samples = new();
     private DistributedApplication? _app;
 

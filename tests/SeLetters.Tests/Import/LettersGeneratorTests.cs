@@ -1,5 +1,7 @@
 using SeLetters.SampleData.Letters;
 
+using SeLetters.Tests.Infrastructure;
+
 namespace SeLetters.Tests.Import;
 
 public sealed class LettersGeneratorTests

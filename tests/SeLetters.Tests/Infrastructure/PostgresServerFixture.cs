@@ -17,7 +17,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 {
     private const string TemplateDatabase = "seletters_template";
 
-    private readonly TestDataDirectory _dataDirectory = new("postgres");
+    private readonly TempFolder _dataDirectory = new("postgres");
     private DistributedApplication? _app;
     private string _serverConnectionString = "";
     private int _databaseCount;

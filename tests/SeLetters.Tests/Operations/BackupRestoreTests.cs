@@ -10,7 +10,7 @@ namespace SeLetters.Tests.Operations;
 [Collection(PostgresCollection.Name)]
 public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDisposable
 {
-    private readonly TestDataDirectory _backups = new("backups");
+    private readonly TempFolder _backups = new("backups");
 
     [Fact]
     public async Task Backup_then_restore_into_a_new_database_gives_identical_checksums()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SeLetters.Hosting;
@@ -22,7 +20,7 @@ public sealed class ScratchPostgresServer : IAsyncDisposable
     private ScratchPostgresServer(string binDirectory)
     {
         _binDirectory = binDirectory;
-        Port = FreeTcpPort();
+        Port = LoopbackPort.Free();
     }
 
     public int Port { get; }
@@ -96,12 +94,5 @@ public sealed class ScratchPostgresServer : IAsyncDisposable
     {
         await StopAsync();
         _dataDirectory.Dispose();
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

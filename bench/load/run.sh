@@ -16,8 +16,9 @@ while [ $# -gt 0 ]; do
 done
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${BENCH_WORK:-/tmp/seletters-bench-load}"
-port="${BENCH_PORT:-54339}"
-api_port="${BENCH_API_PORT:-54340}"
+# Below the ephemeral range (32768+), where an outgoing connection can hold the port at the wrong moment.
+port="${BENCH_PORT:-29339}"
+api_port="${BENCH_API_PORT:-29340}"
 api_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 server="Host=127.0.0.1;Port=$port;Username=postgres"
 database="load_$letters"
@@ -56,8 +57,8 @@ ConnectionStrings__lettersdb="$server;Database=$database" Api__Key="$api_key" \
   Catalogue__Path="$work/IBcatalogue-342000.duckdb" DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   dotnet "$(out src/SeLetters.Api)" --urls "http://127.0.0.1:$api_port" >"$work/api.log" 2>&1 &
 api=$!
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$api_port/health" >/dev/null && break
+until curl -fs "http://127.0.0.1:$api_port/health" >/dev/null; do
+  kill -0 "$api" 2>/dev/null || { api=""; tail -20 "$work/api.log" >&2; echo "the API did not start (log: $work/api.log)" >&2; exit 1; }
   sleep 0.2
 done
 

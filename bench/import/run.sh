@@ -6,21 +6,10 @@ set -euo pipefail
 letters="${1:-100000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${BENCH_WORK:-/tmp/seletters-bench}"
-bin="$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 port="${BENCH_PORT:-54329}"
-mkdir -p "$work"
-chmod 755 "$work"
-
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
-
-pgdata="$work/pgdata"
-if [ ! -d "$pgdata" ]; then
-  mkdir -p "$pgdata"
-  [ "$(id -u)" = 0 ] && chown postgres: "$pgdata"
-  as_postgres "$bin/initdb" -D "$pgdata" -U postgres --auth=trust >/dev/null
-fi
-as_postgres "$bin/pg_ctl" -D "$pgdata" -o "-p $port -k /tmp -c fsync=on" -l "$pgdata/postgres.log" -w start >/dev/null
-trap 'as_postgres "$bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null' EXIT
+. "$root/bench/scratch-postgres.sh"
+scratch_postgres_start "$work" "$port"
+trap scratch_postgres_stop EXIT
 
 dotnet build -c Release -v q -nologo "$root/src/SeLetters.MigrationService" >/dev/null
 dotnet build -c Release -v q -nologo "$root/bench/import/SeLetters.Bench.Import" >/dev/null
@@ -28,4 +17,4 @@ dotnet "$root/bench/import/SeLetters.Bench.Import/bin/Release/net10.0/SeLetters.
   --letters "$letters" --work "$work" \
   --server "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" \
   --migration-service "$root/src/SeLetters.MigrationService/bin/Release/net10.0/SeLetters.MigrationService.dll" \
-  --psql "$bin/psql"
+  --psql "$pg_bin/psql"

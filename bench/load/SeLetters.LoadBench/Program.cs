@@ -1,6 +1,11 @@
 using System.Net;
 using SeLetters.LoadBench;
 
+if (args is ["prepare", .. var prepareArgs])
+{
+    return Prepare.Run(prepareArgs);
+}
+
 LoadOptions options;
 try
 {

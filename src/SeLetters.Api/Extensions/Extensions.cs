@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Scalar.AspNetCore;
 using SeLetters.Api.Catalogue;
@@ -13,13 +14,26 @@ namespace SeLetters.Api.Extensions;
 internal static class Extensions
 {
     private const string LettersDatabase = "lettersdb";
+    private const int MaxRetries = 3;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ConnectAsApiRole(builder.Configuration);
         // The pool size is the connection string's "Maximum Pool Size" (Npgsql's default: 100).
+        var retry = true;
         builder.AddNpgsqlDbContext<LettersDbContext>(LettersDatabase,
-            configureDbContextOptions: options => options.UseLettersConventions());
+            configureSettings: settings => retry = !settings.DisableRetry,
+            configureDbContextOptions: options =>
+            {
+                options.UseLettersConventions();
+                if (retry)
+                {
+                    // Aspire's default (6 retries up to 30 s apart) holds a request for about a minute while the
+                    // database is down; this still bridges a restart of a few seconds, and answers 503 soon after.
+                    options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(MaxRetries, MaxRetryDelay, errorCodesToAdd: null));
+                }
+            });
         builder.Services.AddScoped<LetterStore>();
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);

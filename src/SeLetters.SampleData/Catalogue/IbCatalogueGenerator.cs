@@ -98,14 +98,28 @@ public static class IbCatalogueGenerator
             yield return Row(random, identifier, FamilyOf(identifier));
         }
 
+        var misses = 0;
+        var exhausted = false;
         while (identifiers.Count < productCount)
         {
             // About 1.4 % of the real rows have no range: other brands' parts.
             var family = random.NextDouble() < 0.014 ? null : Families[random.Next(Families.Length)];
             var identifier = family?.NextIdentifier(random) ?? $"AAA{random.Next(10000, 99999)}";
+            // The patterns hold about 100,000 identifiers, the real catalogue 342,000: once they are used up, numbered
+            // variants make the rest unique (smaller catalogues never get there, so they stay as they were).
+            if (exhausted)
+            {
+                identifier += $"-{identifiers.Count}";
+            }
+
             if (identifiers.Add(identifier))
             {
+                misses = 0;
                 yield return Row(random, identifier, family);
+            }
+            else
+            {
+                exhausted |= ++misses > 1000;
             }
         }
     }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Load benchmark (bench/load/README.md): bash bench/load/run.sh [--letters 100000] [--rate 500] [--seconds 60]
+# Starts its own PostgreSQL in a scratch folder, imports N generated letters through the migration service, serves a
+# generated IBcatalogue of ~342,000 products, runs the API in Release on loopback (its log: $BENCH_WORK/api.log) and
+# drives it with SeLetters.LoadBench, which prints the report and writes it under bench/results/. Exit code: the driver's (3: a target was missed).
+set -euo pipefail
+letters=100000 rate=500 seconds=60
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --letters) letters="$2" ;;
+    --rate) rate="$2" ;;
+    --seconds) seconds="$2" ;;
+    *) echo "usage: $0 [--letters N] [--rate REQUESTS_PER_S] [--seconds PHASE_SECONDS]" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${BENCH_WORK:-/tmp/seletters-bench-load}"
+# Below the ephemeral range (32768+), where an outgoing connection can hold the port at the wrong moment.
+port="${BENCH_PORT:-29339}"
+api_port="${BENCH_API_PORT:-29340}"
+api_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+server="Host=127.0.0.1;Port=$port;Username=postgres"
+database="load_$letters"
+
+for project in src/SeLetters.MigrationService src/SeLetters.Api bench/load/SeLetters.LoadBench; do
+  dotnet build -c Release -v q -nologo "$root/$project" >/dev/null
+done
+out() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+. "$root/bench/scratch-postgres.sh"
+# The API's pool (100) and pgbench's 100 clients overlap while the API's idle connections age out.
+scratch_postgres_start "$work" "$port" -c max_connections=300
+api=""
+cleanup() {
+  [ -n "$api" ] && kill "$api" 2>/dev/null && wait "$api" 2>/dev/null
+  scratch_postgres_stop
+}
+trap cleanup EXIT
+
+dotnet "$(out bench/load/SeLetters.LoadBench)" prepare --letters "$letters" --work "$work"
+psql() { PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "${2:-postgres}" -v ON_ERROR_STOP=1 -qAtc "$1"; }
+# The import runs once per size into a template; every run starts from a fresh copy of it.
+if [ -z "$(psql "SELECT 1 FROM pg_database WHERE datname = '${database}_template'")" ]; then
+  psql "DROP DATABASE IF EXISTS ${database}_importing"
+  psql "CREATE DATABASE ${database}_importing"
+  echo "importing $letters letters ..."
+  ConnectionStrings__lettersdb="$server;Database=${database}_importing" DOTNET_ENVIRONMENT=Production Import__Sample=false \
+    dotnet "$(out src/SeLetters.MigrationService)" import --source "$work/letters-$letters.duckdb" >/dev/null
+  psql "ALTER DATABASE ${database}_importing RENAME TO ${database}_template"
+fi
+psql "DROP DATABASE IF EXISTS $database"
+psql "CREATE DATABASE $database TEMPLATE ${database}_template"
+psql "ANALYZE" "$database"
+
+ConnectionStrings__lettersdb="$server;Database=$database" Api__Key="$api_key" \
+  Catalogue__Path="$work/IBcatalogue-342000.duckdb" DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  dotnet "$(out src/SeLetters.Api)" --urls "http://127.0.0.1:$api_port" >"$work/api.log" 2>&1 &
+api=$!
+until curl -fs "http://127.0.0.1:$api_port/health" >/dev/null; do
+  kill -0 "$api" 2>/dev/null || { api=""; tail -20 "$work/api.log" >&2; echo "the API did not start (log: $work/api.log)" >&2; exit 1; }
+  sleep 0.2
+done
+
+dotnet "$(out bench/load/SeLetters.LoadBench)" \
+  --base-url "http://127.0.0.1:$api_port/" --api-key "$api_key" --postgres "$server;Database=$database" \
+  --rate "$rate" --latency-seconds "$seconds" --saturation-seconds "$seconds" --output "$root/bench/results"

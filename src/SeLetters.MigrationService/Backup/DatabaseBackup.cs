@@ -35,7 +35,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         var partialManifest = manifestPath + ".partial";
         try
         {
-            var dump = await tools.RunAsync("pg_dump", target,
+            var dump = await tools.RunAsync("pg_dump", target, Path.GetDirectoryName(dumpPath)!,
                 ["--format=custom", $"--snapshot={snapshotId}", "--no-password", $"--file={partialDump}"], cancellationToken);
             if (dump.ExitCode != 0)
             {
@@ -68,6 +68,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
     /// </summary>
     public async Task<string> RestoreAsync(string dumpPath, string? database, bool force, CancellationToken cancellationToken)
     {
+        dumpPath = Path.GetFullPath(dumpPath);
         if (!File.Exists(dumpPath))
         {
             throw new OperatorException($"The backup file {dumpPath} does not exist.");
@@ -92,7 +93,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         try
         {
             var scratchConnection = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = scratch, Pooling = false };
-            var restore = await tools.RunAsync("pg_restore", scratchConnection,
+            var restore = await tools.RunAsync("pg_restore", scratchConnection, Path.GetDirectoryName(dumpPath)!,
                 ["--no-owner", "--exit-on-error", "--no-password", $"--dbname={scratch}", dumpPath], cancellationToken);
             if (restore.ExitCode != 0)
             {
@@ -135,7 +136,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
 
     private static async Task EnsureReadableAsync(PostgresClientTools tools, string dumpPath, CancellationToken cancellationToken)
     {
-        var list = await tools.RunAsync("pg_restore", new NpgsqlConnectionStringBuilder(), ["--list", dumpPath], cancellationToken);
+        var list = await tools.RunAsync("pg_restore", new NpgsqlConnectionStringBuilder(), Path.GetDirectoryName(dumpPath)!, ["--list", dumpPath], cancellationToken);
         if (list.ExitCode != 0 || !list.Output.Contains("TABLE DATA", StringComparison.Ordinal))
         {
             throw new OperatorException($"{dumpPath} is not a readable pg_dump archive: {FirstLine(list.Error)}");

@@ -51,6 +51,8 @@ internal sealed partial class DuckDbExporter(ILogger<DuckDbExporter> logger)
             using (var target = new DuckDBConnection($"Data Source={partial}"))
             {
                 target.Open();
+                // DuckDB's buffer manager would otherwise take up to 80 % of the machine's memory.
+                Execute(target, "SET memory_limit = '256MB'; SET threads = 1");
                 foreach (var table in TargetSchema.Tables)
                 {
                     var next = await NextIdAsync(source, snapshot, table.Name, cancellationToken);

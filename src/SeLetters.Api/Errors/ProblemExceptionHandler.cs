@@ -24,7 +24,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             if (exception is not CatalogueUnavailableException)
             {
-                LogDatabaseUnavailable(logger, exception);
+                LogDatabaseUnavailable(logger, exception.GetBaseException().Message);
             }
 
             (status, detail) = (StatusCodes.Status503ServiceUnavailable, reason);
@@ -64,6 +64,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The letters database is not available")]
-    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
+    // One line per refused request, without a stack trace: during an outage every request fails the same way, and the
+    // cause is the database, not this code.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the letters database is not available ({Reason})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
 }

@@ -80,7 +80,7 @@ internal sealed partial class DatabaseMigrator(
                 exists.Parameters.AddWithValue("name", databaseName);
                 if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
                 {
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE {QuoteIdentifier(databaseName)}", connection);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(databaseName)}", connection);
                     await create.ExecuteNonQueryAsync(cancellationToken);
                     LogCreatedDatabase(logger, databaseName);
                 }
@@ -99,8 +99,6 @@ internal sealed partial class DatabaseMigrator(
             }
         }
     }
-
-    private static string QuoteIdentifier(string identifier) => '"' + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
 
     private static bool IsNotReachableYet(Exception exception) => exception switch
     {

@@ -1,3 +1,5 @@
+using SeLetters.Data;
+
 namespace SeLetters.Api.Catalogue;
 
 /// <summary>
@@ -32,7 +34,7 @@ internal sealed class CatalogueLayout
         {
             if (names.Select(byLowerName.GetValueOrDefault).FirstOrDefault(c => c is not null) is { } column)
             {
-                columns[names[0]] = '"' + column.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
+                columns[names[0]] = SqlIdentifier.Quote(column);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using SeLetters.Data;
 
 namespace SeLetters.MigrationService.Backup;
 
@@ -89,7 +90,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         }
 
         var scratch = $"{targetDatabase}_restoring_{Environment.ProcessId}";
-        await ExecuteAsync(maintenance, $"CREATE DATABASE {Quote(scratch)}", cancellationToken);
+        await ExecuteAsync(maintenance, $"CREATE DATABASE {SqlIdentifier.Quote(scratch)}", cancellationToken);
         try
         {
             var scratchConnection = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = scratch, Pooling = false };
@@ -104,16 +105,16 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
 
             if (exists)
             {
-                await ExecuteAsync(maintenance, $"DROP DATABASE {Quote(targetDatabase)} WITH (FORCE)", cancellationToken);
+                await ExecuteAsync(maintenance, $"DROP DATABASE {SqlIdentifier.Quote(targetDatabase)} WITH (FORCE)", cancellationToken);
             }
 
-            await ExecuteAsync(maintenance, $"ALTER DATABASE {Quote(scratch)} RENAME TO {Quote(targetDatabase)}", cancellationToken);
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(scratch)} RENAME TO {SqlIdentifier.Quote(targetDatabase)}", cancellationToken);
             LogRestored(logger, dumpPath, targetDatabase, manifest.Tables.Count);
             return targetDatabase;
         }
         finally
         {
-            await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {Quote(scratch)} WITH (FORCE)", CancellationToken.None);
+            await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(scratch)} WITH (FORCE)", CancellationToken.None);
         }
     }
 
@@ -190,8 +191,6 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static string Quote(string identifier) => '"' + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
+using SeLetters.Data;
 
 namespace SeLetters.MigrationService.Import;
 
@@ -267,7 +268,7 @@ internal sealed partial class SourceDatabase : IDisposable
     public long Count(TableShape shape)
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {Quote(shape.Target.Name)}";
+        command.CommandText = $"SELECT count(*) FROM {SqlIdentifier.Quote(shape.Target.Name)}";
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
@@ -276,7 +277,7 @@ internal sealed partial class SourceDatabase : IDisposable
     {
         using var command = _connection.CreateCommand();
         command.UseStreamingMode = true;
-        command.CommandText = $"SELECT {string.Join(", ", shape.SourceColumns.Select(column => Quote(column.Name)))} FROM {Quote(shape.Target.Name)}";
+        command.CommandText = $"SELECT {string.Join(", ", shape.SourceColumns.Select(column => SqlIdentifier.Quote(column.Name)))} FROM {SqlIdentifier.Quote(shape.Target.Name)}";
         using var reader = command.ExecuteReader();
         var values = new object?[shape.SourceColumns.Count];
         while (reader.Read())
@@ -289,8 +290,6 @@ internal sealed partial class SourceDatabase : IDisposable
             yield return values;
         }
     }
-
-    private static string Quote(string identifier) => '"' + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
 
     public void Dispose() => _connection.Dispose();
 }

@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using Npgsql;
 using SeLetters.MigrationService.Import;
 using SeLetters.SampleData.Letters;
+using static SeLetters.SampleData.DuckDbStatements;
 
 namespace SeLetters.MigrationService.Export;
 
@@ -157,13 +158,6 @@ internal sealed partial class DuckDbExporter(ILogger<DuckDbExporter> logger)
         {
             throw new OperatorException($"Not enough disk space for {output}: {free / 1_048_576} MiB free, up to {needed / 1_048_576} MiB needed.");
         }
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private static void DeleteDuckDbFiles(string path)

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using static SeLetters.SampleData.DuckDbStatements;
 
 namespace SeLetters.SampleData.Catalogue;
 
@@ -186,13 +187,6 @@ public static class IbCatalogueGenerator
         .AppendValue(row.WarrantyDurationMonths).AppendValue(row.IncludeInstallationServices).AppendValue(row.RelevantForIpCreation)
         .AppendValue(row.PlServices).AppendValue(row.Connectable).AppendValue(row.Gdp).AppendValue(row.BuPm0Node).AppendValue(row.BuLabel)
         .EndRow();
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     private const string StagingTable = """
         CREATE TABLE staging (

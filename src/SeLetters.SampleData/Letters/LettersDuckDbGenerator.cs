@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using static SeLetters.SampleData.DuckDbStatements;
 
 namespace SeLetters.SampleData.Letters;
 
@@ -357,13 +358,6 @@ public static class LettersDuckDbGenerator
         }
 
         row.EndRow();
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private static string GrokJson(Random random, LetterContent letter)

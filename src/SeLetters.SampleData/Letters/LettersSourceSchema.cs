@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using static SeLetters.SampleData.DuckDbStatements;
 
 namespace SeLetters.SampleData.Letters;
 
@@ -122,12 +123,5 @@ public static class LettersSourceSchema
         Execute(connection, "CREATE INDEX IF NOT EXISTS idx_letters_status ON letters(status)");
         Execute(connection, "CREATE INDEX IF NOT EXISTS idx_products_letter_id ON letter_products(letter_id)");
         Execute(connection, "CREATE INDEX IF NOT EXISTS idx_debug_letter_id ON processing_debug(letter_id)");
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -40,7 +40,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
                 ["--format=custom", $"--snapshot={snapshotId}", "--no-password", $"--file={partialDump}"], cancellationToken);
             if (dump.ExitCode != 0)
             {
-                throw new OperatorException($"pg_dump failed: {FirstLine(dump.Error)}");
+                throw new OperatorException($"pg_dump failed: {OperatorException.FirstLine(dump.Error)}");
             }
 
             await snapshot.CommitAsync(cancellationToken);
@@ -98,7 +98,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
                 ["--no-owner", "--exit-on-error", "--no-password", $"--dbname={scratch}", dumpPath], cancellationToken);
             if (restore.ExitCode != 0)
             {
-                throw new OperatorException($"pg_restore refused {dumpPath} (corrupted or truncated?): {FirstLine(restore.Error)}");
+                throw new OperatorException($"pg_restore refused {dumpPath} (corrupted or truncated?): {OperatorException.FirstLine(restore.Error)}");
             }
 
             await VerifyAsync(scratchConnection, manifest, cancellationToken);
@@ -140,7 +140,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         var list = await tools.RunAsync("pg_restore", new NpgsqlConnectionStringBuilder(), Path.GetDirectoryName(dumpPath)!, ["--list", dumpPath], cancellationToken);
         if (list.ExitCode != 0 || !list.Output.Contains("TABLE DATA", StringComparison.Ordinal))
         {
-            throw new OperatorException($"{dumpPath} is not a readable pg_dump archive: {FirstLine(list.Error)}");
+            throw new OperatorException($"{dumpPath} is not a readable pg_dump archive: {OperatorException.FirstLine(list.Error)}");
         }
     }
 
@@ -191,9 +191,6 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static string FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backup written to {DumpPath} ({Bytes} bytes, {Rows} rows), with its manifest")]
     private static partial void LogBackedUp(ILogger logger, string dumpPath, long bytes, long rows);

@@ -129,18 +129,16 @@ internal sealed partial class SourceDatabase : IDisposable
         if (message.Contains("version", StringComparison.OrdinalIgnoreCase) && message.Contains("storage", StringComparison.OrdinalIgnoreCase)
             || message.Contains("version number", StringComparison.OrdinalIgnoreCase))
         {
-            return new OperatorException($"The source file {path} has a DuckDB storage version this importer cannot read: {FirstLine(message)}", exception);
+            return new OperatorException($"The source file {path} has a DuckDB storage version this importer cannot read: {OperatorException.FirstLine(message)}", exception);
         }
 
         if (message.Contains("not a valid DuckDB database file", StringComparison.OrdinalIgnoreCase))
         {
-            return new OperatorException($"The source file {path} is not a valid DuckDB database file: {FirstLine(message)}", exception);
+            return new OperatorException($"The source file {path} is not a valid DuckDB database file: {OperatorException.FirstLine(message)}", exception);
         }
 
-        return new OperatorException($"The source file {path} cannot be opened by DuckDB: {FirstLine(message)}", exception);
+        return new OperatorException($"The source file {path} cannot be opened by DuckDB: {OperatorException.FirstLine(message)}", exception);
     }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     private static string ProcessName(string pid)
     {

@@ -30,8 +30,8 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         Assert.Equal(model.Database.GetMigrations(), await AppliedMigrationsAsync(database));
         // The seed's 27; the import's tables: 3 primary keys and the quarantine's unique (source_table, source_id); the
         // API's 3 trigram indexes.
-        Assert.Equal(34, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
-        Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+        Assert.Equal(34, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 
     [Fact]
@@ -70,17 +70,17 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
 
         Assert.True(run.ExitCode == 0, run.Output);
         var asApi = new NpgsqlConnectionStringBuilder(database) { Username = role, Password = password }.ConnectionString;
-        var id = await ScalarAsync<int>(asApi, "INSERT INTO letters (document_name, source_file_path) VALUES ('a.pdf', '/a.pdf') RETURNING id");
-        Assert.Equal(1L, await ScalarAsync<long>(asApi, $"WITH deleted AS (DELETE FROM letters WHERE id = {id} RETURNING 1) SELECT count(*) FROM deleted"));
+        var id = await Target.ScalarAsync<int>(asApi, "INSERT INTO letters (document_name, source_file_path) VALUES ('a.pdf', '/a.pdf') RETURNING id");
+        Assert.Equal(1L, await Target.ScalarAsync<long>(asApi, $"WITH deleted AS (DELETE FROM letters WHERE id = {id} RETURNING 1) SELECT count(*) FROM deleted"));
         foreach (var change in new[] { "CREATE TABLE intruder (id int)", "DROP TABLE letters", "ALTER TABLE letters ADD COLUMN x int",
                      "CREATE INDEX intruder ON letters (status)", "TRUNCATE letters",
                      "INSERT INTO \"__EFMigrationsHistory\" VALUES ('x', 'y')" })
         {
-            var denied = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync<object>(asApi, change));
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => Target.ScalarAsync<object>(asApi, change));
             Assert.True(denied.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{change}: {denied.SqlState} {denied.MessageText}");
         }
 
-        Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'letters'"));
+        Assert.Equal(1L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'letters'"));
     }
 
     private static async Task<List<string>> AppliedMigrationsAsync(string connectionString)
@@ -96,13 +96,5 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         }
 
         return applied;
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -10,7 +10,8 @@ internal static partial class PgBench
 {
     /// <summary>
     /// What GET /api/letters/{id} reads, as it reads it: the API's own statements (this project compiles the API's
-    /// LetterDocumentSql.cs), sent in one pipeline as the API's Npgsql batch sends them, over the extended protocol.
+    /// LetterDocumentSql.cs), sent in one pipeline as the API's Npgsql batch sends them, prepared as the API's
+    /// connections prepare them (Max Auto Prepare; pgbench -M prepared).
     /// </summary>
     private static string GetByIdScript() =>
         string.Join("\n", ["\\set id random(1, :max_id)", "\\startpipeline", .. LetterDocumentSql.Statements.Select(sql => sql.Replace("$1", ":id", StringComparison.Ordinal) + ";"), "\\endpipeline", ""]);
@@ -26,7 +27,7 @@ internal static partial class PgBench
         {
             var (exitCode, output) = await PostgresProbe.RunAsync(
                 Path.Combine(await BinDirectoryAsync(major), "pgbench"),
-                ["-n", "-M", "extended", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+                ["-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                  "-D", $"max_id={maxId}", "-f", script],
                 new Dictionary<string, string>
                 {

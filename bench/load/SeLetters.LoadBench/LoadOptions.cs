@@ -12,11 +12,12 @@ internal sealed record LoadOptions(
     int Clients,
     TimeSpan SaturationPhase,
     string OutputDirectory,
-    int Seed)
+    int Seed,
+    bool OnlyGetById)
 {
     public const string Usage =
         "usage: SeLetters.LoadBench --base-url URL --api-key KEY --postgres CONNECTION_STRING "
-        + "[--rate 500] [--latency-seconds 60] [--clients 100] [--saturation-seconds 60] [--output bench/results] [--seed 1]";
+        + "[--rate 500] [--latency-seconds 60] [--clients 100] [--saturation-seconds 60] [--output bench/results] [--seed 1] [--only get-by-id]";
 
     public static LoadOptions Parse(string[] args)
     {
@@ -37,7 +38,7 @@ internal sealed record LoadOptions(
             : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number
             : throw new ArgumentException($"--{name} takes a positive whole number, not '{value}'");
 
-        var known = new HashSet<string> { "base-url", "api-key", "postgres", "rate", "latency-seconds", "clients", "saturation-seconds", "output", "seed" };
+        var known = new HashSet<string> { "base-url", "api-key", "postgres", "rate", "latency-seconds", "clients", "saturation-seconds", "output", "seed", "only" };
         if (values.Keys.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
         {
             throw new ArgumentException($"unknown option --{unknown}");
@@ -54,6 +55,12 @@ internal sealed record LoadOptions(
             Number("clients", 100),
             TimeSpan.FromSeconds(Number("saturation-seconds", 60)),
             values.GetValueOrDefault("output", Path.Combine("bench", "results")),
-            Number("seed", 1));
+            Number("seed", 1),
+            values.GetValueOrDefault("only") switch
+            {
+                null => false,
+                "get-by-id" => true,
+                var other => throw new ArgumentException($"--only takes get-by-id, not '{other}'"),
+            });
     }
 }

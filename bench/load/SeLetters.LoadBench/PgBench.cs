@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using SeLetters.Api.Letters;
 
 namespace SeLetters.LoadBench;
 
 /// <summary>The physical limit: pgbench running what a get-by-id reads, at the same concurrency, on the same machine.</summary>
 internal static partial class PgBench
 {
-    // What GET /api/letters/{id} reads: the letter, its products, their matches and its debug steps.
-    private const string GetByIdScript = """
-        \set id random(1, :max_id)
-        SELECT * FROM letters WHERE id = :id;
-        SELECT * FROM letter_products WHERE letter_id = :id ORDER BY id;
-        SELECT * FROM letter_product_matches WHERE letter_id = :id ORDER BY id;
-        SELECT * FROM processing_debug WHERE letter_id = :id ORDER BY step_timestamp, id;
-        """;
+    /// <summary>
+    /// What GET /api/letters/{id} reads, as it reads it: the API's own statements (this project compiles the API's
+    /// LetterDocumentSql.cs), sent in one pipeline as the API's Npgsql batch sends them, prepared as the API's
+    /// connections prepare them (Max Auto Prepare; pgbench -M prepared).
+    /// </summary>
+    private static string GetByIdScript() =>
+        string.Join("\n", ["\\set id random(1, :max_id)", "\\startpipeline", .. LetterDocumentSql.Statements.Select(sql => sql.Replace("$1", ":id", StringComparison.Ordinal) + ";"), "\\endpipeline", ""]);
 
     public static async Task<double> GetByIdThroughputAsync(string connectionString, int clients, TimeSpan duration)
     {
@@ -22,12 +22,12 @@ internal static partial class PgBench
         var major = (int)await PostgresProbe.ScalarAsync<int>(connectionString, "SELECT current_setting('server_version_num')::int / 10000");
         var maxId = await PostgresProbe.ScalarAsync<int>(connectionString, "SELECT coalesce(max(id), 1) FROM letters");
         var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, GetByIdScript);
+        await File.WriteAllTextAsync(script, GetByIdScript());
         try
         {
             var (exitCode, output) = await PostgresProbe.RunAsync(
-                $"/usr/lib/postgresql/{major}/bin/pgbench",
-                ["-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+                Path.Combine(await BinDirectoryAsync(major), "pgbench"),
+                ["-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                  "-D", $"max_id={maxId}", "-f", script],
                 new Dictionary<string, string>
                 {
@@ -43,6 +43,25 @@ internal static partial class PgBench
         {
             File.Delete(script);
         }
+    }
+
+    /// <summary>Where <c>pg_config --bindir</c> says, else Debian's folder for the server's major version.</summary>
+    private static async Task<string> BinDirectoryAsync(int major)
+    {
+        try
+        {
+            var (exitCode, output) = await PostgresProbe.RunAsync("pg_config", ["--bindir"], new Dictionary<string, string>());
+            if (exitCode == 0 && output.Trim() is { Length: > 0 } bin && File.Exists(Path.Combine(bin, "pgbench")))
+            {
+                return bin;
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No pg_config on the PATH.
+        }
+
+        return $"/usr/lib/postgresql/{major}/bin";
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Models;
 using SeLetters.Data.Entities;
@@ -72,74 +71,18 @@ internal static class LetterMapping
         return letter;
     }
 
-    /// <summary>The document of a loaded letter, each match with its catalogue row when <paramref name="catalogue"/> has it.</summary>
-    public static LetterDocument ToDocument(this Letter letter, IReadOnlyDictionary<string, CatalogueProduct> catalogue) => new()
-    {
-        Id = letter.Id,
-        DocumentName = letter.DocumentName,
-        DocumentType = letter.DocumentType,
-        DocumentTitle = letter.DocumentTitle,
-        SourceFilePath = letter.SourceFilePath,
-        FileSize = letter.FileSize,
-        FileHash = letter.FileHash,
-        ProcessingMethod = letter.ProcessingMethod,
-        ProcessingTimeMs = letter.ProcessingTimeMs,
-        ExtractionConfidence = letter.ExtractionConfidence,
-        CreatedAt = letter.CreatedAt,
-        UpdatedAt = letter.UpdatedAt,
-        Status = letter.Status,
-        RawGrokJson = ParseJson(letter.RawGrokJson),
-        OcrSupplementaryJson = ParseJson(letter.OcrSupplementaryJson),
-        ProcessingStepsJson = ParseJson(letter.ProcessingStepsJson),
-        ValidationDetailsJson = ParseJson(letter.ValidationDetailsJson),
-        Products = letter.Products.Select(product => new ProductDocument
-        {
-            Id = product.Id,
-            ProductIdentifier = product.ProductIdentifier,
-            RangeLabel = product.RangeLabel,
-            SubrangeLabel = product.SubrangeLabel,
-            ProductLine = product.ProductLine,
-            ProductDescription = product.ProductDescription,
-            ObsolescenceStatus = product.ObsolescenceStatus,
-            EndOfServiceDate = product.EndOfServiceDate,
-            ReplacementSuggestions = product.ReplacementSuggestions,
-            ConfidenceScore = product.ConfidenceScore,
-            ValidationStatus = product.ValidationStatus,
-            Matches = product.Matches.Select(match => new MatchDocument
+    /// <summary>The letter with each match's catalogue row, where <paramref name="catalogue"/> has it.</summary>
+    public static LetterDocument WithCatalogue(this LetterDocument letter, IReadOnlyDictionary<string, CatalogueProduct> catalogue) =>
+        catalogue.Count == 0
+            ? letter
+            : letter with
             {
-                Id = match.Id,
-                IbcatalogueProductIdentifier = match.IbcatalogueProductIdentifier,
-                MatchConfidence = match.MatchConfidence,
-                MatchReason = match.MatchReason,
-                TechnicalMatchScore = match.TechnicalMatchScore,
-                NomenclatureMatchScore = match.NomenclatureMatchScore,
-                ProductLineMatchScore = match.ProductLineMatchScore,
-                MatchType = match.MatchType,
-                RangeBasedMatching = match.RangeBasedMatching,
-                CreatedAt = match.CreatedAt,
-                CatalogueProduct = catalogue.GetValueOrDefault(match.IbcatalogueProductIdentifier),
-            }).ToList(),
-        }).ToList(),
-        ProcessingDebug = letter.ProcessingDebug.Select(step => new DebugStepDocument
-        {
-            Id = step.Id,
-            ProcessingStep = step.ProcessingStep,
-            StepTimestamp = step.StepTimestamp,
-            StepDurationMs = step.StepDurationMs,
-            StepSuccess = step.StepSuccess,
-            StepDetails = step.StepDetails,
-            ErrorMessage = step.ErrorMessage,
-        }).ToList(),
-    };
-
-    private static JsonElement? ParseJson(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
+                Products = [.. letter.Products.Select(product => product with
+                {
+                    Matches = [.. product.Matches.Select(match => match with
+                    {
+                        CatalogueProduct = match.IbcatalogueProductIdentifier is { } identifier ? catalogue.GetValueOrDefault(identifier) : null,
+                    })],
+                })],
+            };
 }

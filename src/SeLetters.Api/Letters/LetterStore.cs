@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Extensions;
 using SeLetters.Api.Models;
@@ -42,17 +43,26 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     public async Task<LetterDocument?> GetAsync(int id, CancellationToken cancellationToken)
     {
-        var letter = await db.Letters.AsNoTracking().AsSplitQuery()
-            .Include(l => l.Products.OrderBy(p => p.Id)).ThenInclude(p => p.Matches.OrderBy(m => m.Id))
-            .Include(l => l.ProcessingDebug.OrderBy(s => s.StepTimestamp).ThenBy(s => s.Id))
-            .SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
+        var letter = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+        {
+            await db.Database.OpenConnectionAsync(retryCancellation);
+            try
+            {
+                return await LetterDocumentQuery.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(), id, retryCancellation);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
         if (letter is null)
         {
             return null;
         }
 
-        var identifiers = letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier).Distinct().ToList();
-        return letter.ToDocument(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken));
+        var identifiers = letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier!).Distinct().ToList();
+        return letter.WithCatalogue(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken));
     }
 
     /// <summary>The first letter stored with this file hash (imported data may hold several).</summary>

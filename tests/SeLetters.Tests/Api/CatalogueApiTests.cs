@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using DuckDB.NET.Data;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SeLetters.SampleData.Catalogue;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
@@ -46,6 +47,58 @@ public sealed class CatalogueApiTests(PostgresServerFixture postgres)
         var fromLower = (await GetJsonAsync(lower.CreateClient(), "/api/catalogue/products?limit=100&page=2")).GetProperty("data").GetRawText();
 
         Assert.Equal(fromUpper, fromLower);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task Products_looked_up_by_identifier_equal_the_rows_the_search_reads_from_the_file(string layout)
+    {
+        // A cache smaller than the page: the second round reads evicted products from the file again.
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(),
+            ("Catalogue:Path", CatalogueFile(layout)), ("Catalogue:CachedProducts", "10"));
+        using var client = api.CreateClient();
+        var page = (await GetJsonAsync(client, "/api/catalogue/products?limit=40&page=4")).GetProperty("data").EnumerateArray().ToList();
+
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var product in page)
+            {
+                var identifier = product.GetProperty("product_identifier").GetString()!;
+                var one = await GetJsonAsync(client, "/api/catalogue/products/" + Uri.EscapeDataString(identifier));
+                Assert.Equal(product.GetRawText(), one.GetRawText());
+            }
+        }
+
+        Assert.Equal(40, page.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task A_letter_naming_known_repeated_and_unknown_products_gets_each_known_row_once_looked_up(string layout)
+    {
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", CatalogueFile(layout)));
+        using var client = api.CreateClient();
+        string[] named = ["LC1D09M7", "NW16H1", "NOT-IN-CATALOGUE", "LC1D09M7", "lc1d09m7"];
+        var letter = Letter();
+        letter["products"]![0]!["matches"] = new JsonArray([.. named.Select(identifier =>
+            (JsonNode)new JsonObject { ["ibcatalogue_product_identifier"] = identifier, ["match_confidence"] = 0.5 })]);
+        var id = await StoreAsync(api.CreateWriter(), letter);
+
+        // Twice: the first read fills the cache, the second is served from it.
+        for (var round = 0; round < 2; round++)
+        {
+            var matches = (await GetJsonAsync(client, $"/api/letters/{id}")).GetProperty("products")[0].GetProperty("matches");
+            Assert.Equal(named, matches.EnumerateArray().Select(m => m.GetProperty("ibcatalogue_product_identifier").GetString()));
+            foreach (var index in new[] { 0, 1, 3 })
+            {
+                var expected = await GetJsonAsync(client, "/api/catalogue/products/" + named[index]);
+                Assert.Equal(expected.GetRawText(), matches[index].GetProperty("catalogue_product").GetRawText());
+            }
+
+            // Identifiers are exact: the catalogue's comparison is case-sensitive, and so is the index.
+            Assert.Equal(JsonValueKind.Null, matches[2].GetProperty("catalogue_product").ValueKind);
+            Assert.Equal(JsonValueKind.Null, matches[4].GetProperty("catalogue_product").ValueKind);
+        }
     }
 
     [Fact]

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SeLetters.Data;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
 
@@ -71,6 +74,85 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         Assert.Equal(["LC1D09M7", "NOT-IN-CATALOGUE"], matches.Select(m => m.GetProperty("ibcatalogue_product_identifier").GetString()));
         Assert.Equal(0.97f, matches[0].GetProperty("match_confidence").GetSingle());
         Assert.Equal(["ocr", "matching"], letter.GetProperty("processing_debug").EnumerateArray().Select(s => s.GetProperty("processing_step").GetString()));
+    }
+
+    [Fact]
+    public async Task The_document_read_in_one_batch_equals_the_stored_rows_as_ef_core_reads_them()
+    {
+        var rich = Letter("rich.pdf");
+        var products = rich["products"]!.AsArray();
+        products.Add(new JsonObject
+        {
+            ["product_identifier"] = "NW16H1", ["subrange_label"] = "Masterpact NW", ["product_line"] = "PPIBS",
+            ["obsolescence_status"] = "obsolete", ["end_of_service_date"] = "2027-01-31", ["replacement_suggestions"] = "MTZ2 16H1",
+            ["validation_status"] = "validated",
+            ["matches"] = new JsonArray(new JsonObject
+            {
+                ["ibcatalogue_product_identifier"] = "NW16H1", ["match_confidence"] = 0.81, ["match_reason"] = "range", ["technical_match_score"] = 0.7,
+                ["nomenclature_match_score"] = 0.6, ["product_line_match_score"] = 0.5, ["match_type"] = "range", ["range_based_matching"] = true,
+            }),
+        });
+        products.Add(new JsonObject { ["product_identifier"] = "WITHOUT-MATCHES" });
+        // Two steps at one time: the id breaks the tie.
+        rich["processing_debug"]!.AsArray().Add(new JsonObject
+        {
+            ["processing_step"] = "validation", ["step_timestamp"] = "2026-11-25T10:00:01", ["step_duration_ms"] = 12.5,
+            ["step_success"] = false, ["step_details"] = "details", ["error_message"] = "failed",
+        });
+        rich["ocr_supplementary_json"] = 42;
+        var other = await StoreAsync(_writer, Letter("other.pdf"));
+        var id = await StoreAsync(_writer, rich);
+        var empty = await StoreAsync(_writer, new JsonObject { ["document_name"] = "empty.pdf", ["source_file_path"] = "/empty.pdf" });
+
+        foreach (var letterId in new[] { id, other, empty })
+        {
+            var read = (await GetJsonAsync(_reader, $"/api/letters/{letterId}")).GetRawText();
+            Assert.Equal(await StoredAsEfCoreReadsAsync(letterId), WithoutCatalogueRows(read));
+        }
+    }
+
+    /// <summary>The letter as EF Core's split query with includes read it before, in the document's shape and names.</summary>
+    private async Task<string> StoredAsEfCoreReadsAsync(int id)
+    {
+        using var scope = _api.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LettersDbContext>();
+        var letter = await db.Letters.AsNoTracking().AsSplitQuery()
+            .Include(l => l.Products.OrderBy(p => p.Id)).ThenInclude(p => p.Matches.OrderBy(m => m.Id))
+            .Include(l => l.ProcessingDebug.OrderBy(s => s.StepTimestamp).ThenBy(s => s.Id))
+            .SingleAsync(l => l.Id == id);
+        static JsonNode? Json(string? json) => json is null ? null : JsonNode.Parse(json);
+        return JsonSerializer.Serialize(new
+        {
+            letter.Id, letter.DocumentName, letter.DocumentType, letter.DocumentTitle, letter.SourceFilePath, letter.FileSize, letter.FileHash,
+            letter.ProcessingMethod, letter.ProcessingTimeMs, letter.ExtractionConfidence, letter.CreatedAt, letter.UpdatedAt, letter.Status,
+            RawGrokJson = Json(letter.RawGrokJson), OcrSupplementaryJson = Json(letter.OcrSupplementaryJson),
+            ProcessingStepsJson = Json(letter.ProcessingStepsJson), ValidationDetailsJson = Json(letter.ValidationDetailsJson),
+            Products = letter.Products.Select(p => new
+            {
+                p.Id, p.ProductIdentifier, p.RangeLabel, p.SubrangeLabel, p.ProductLine, p.ProductDescription, p.ObsolescenceStatus,
+                p.EndOfServiceDate, p.ReplacementSuggestions, p.ConfidenceScore, p.ValidationStatus,
+                Matches = p.Matches.Select(m => new
+                {
+                    m.Id, m.IbcatalogueProductIdentifier, m.MatchConfidence, m.MatchReason, m.TechnicalMatchScore, m.NomenclatureMatchScore,
+                    m.ProductLineMatchScore, m.MatchType, m.RangeBasedMatching, m.CreatedAt,
+                }),
+            }),
+            ProcessingDebug = letter.ProcessingDebug.Select(s => new
+            {
+                s.Id, s.ProcessingStep, s.StepTimestamp, s.StepDurationMs, s.StepSuccess, s.StepDetails, s.ErrorMessage,
+            }),
+        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+    }
+
+    private static string WithoutCatalogueRows(string letterJson)
+    {
+        var letter = JsonNode.Parse(letterJson)!;
+        foreach (var match in letter["products"]!.AsArray().SelectMany(p => p!["matches"]!.AsArray()))
+        {
+            match!.AsObject().Remove("catalogue_product");
+        }
+
+        return letter.ToJsonString();
     }
 
     [Fact]

@@ -20,6 +20,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ConnectAsApiRole(builder.Configuration);
+        TuneSessionsForRequests(builder.Configuration);
         // The pool size is the connection string's "Maximum Pool Size" (Npgsql's default: 100).
         var retry = true;
         builder.AddNpgsqlDbContext<LettersDbContext>(LettersDatabase,
@@ -35,6 +36,7 @@ internal static class Extensions
                 }
             });
         builder.Services.AddScoped<LetterStore>();
+        builder.Services.AddHostedService<LetterStatisticsFolder>();
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
         builder.Services.AddSingleton<CatalogueReader>();
@@ -69,6 +71,20 @@ internal static class Extensions
         {
             configuration[$"ConnectionStrings:{LettersDatabase}"] =
                 new NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = password }.ConnectionString;
+        }
+    }
+
+    /// <summary>
+    /// Requests run small queries, many at once. JIT compilation (tens of milliseconds whenever the planner expects a
+    /// costly plan) and parallel workers (more processes on the same busy cores) cost them more than they save.
+    /// </summary>
+    private static void TuneSessionsForRequests(IConfigurationManager configuration)
+    {
+        if (configuration.GetConnectionString(LettersDatabase) is { } connectionString)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            builder.Options = $"{builder.Options} -c jit=off -c max_parallel_workers_per_gather=0".Trim();
+            configuration[$"ConnectionStrings:{LettersDatabase}"] = builder.ConnectionString;
         }
     }
 

@@ -59,22 +59,19 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     public Task<int?> FindIdByHashAsync(string fileHash, CancellationToken cancellationToken) =>
         db.Letters.Where(l => l.FileHash == fileHash).OrderBy(l => l.Id).Select(l => (int?)l.Id).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
+    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, int countLimit, CancellationToken cancellationToken)
     {
         var letters = db.Letters.AsNoTracking();
         if (!string.IsNullOrEmpty(query.Search))
         {
-            var pattern = LikePattern.Contains(query.Search);
-            letters = letters.Where(l => EF.Functions.ILike(l.DocumentName, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(l.DocumentTitle!, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(l.SourceFilePath, pattern, LikePattern.Escape));
+            var pattern = SearchPattern(query.Search);
+            letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), pattern, LikePattern.Escape));
         }
 
         if (!string.IsNullOrEmpty(query.Product))
         {
-            var pattern = LikePattern.Contains(query.Product);
-            letters = letters.Where(l => l.Products.Any(p => EF.Functions.ILike(p.ProductIdentifier!, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(p.RangeLabel!, pattern, LikePattern.Escape)));
+            var pattern = SearchPattern(query.Product);
+            letters = letters.Where(l => l.Products.Any(p => EF.Functions.Like(EF.Property<string>(p, SearchText.Property), pattern, LikePattern.Escape)));
         }
 
         if (query.Status is { } status)
@@ -107,15 +104,25 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
         var page = query.Page ?? 1;
         var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
-        var total = await letters.CountAsync(cancellationToken);
         var data = await Sort(letters, query.SortBy ?? "created_at", query.SortOrder != "asc")
             .Skip((page - 1) * limit)
             .Take(limit)
             .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
                 l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
             .ToListAsync(cancellationToken);
-        return new PagedResult<LetterSummary>(data, total, page, limit);
+
+        // A page that is not full is the last one: it gives the total without counting.
+        if (data.Count < limit && (data.Count > 0 || page == 1))
+        {
+            return new PagedResult<LetterSummary>(data, (page - 1) * limit + data.Count, page, limit, TotalCapped: false);
+        }
+
+        var counted = await letters.Take(countLimit + 1).CountAsync(cancellationToken);
+        return new PagedResult<LetterSummary>(data, Math.Min(counted, countLimit), page, limit, TotalCapped: counted > countLimit);
     }
+
+    /// <summary>A LIKE pattern for the lower-cased search text, the term's own wildcards taken literally.</summary>
+    private static string SearchPattern(string term) => LikePattern.Contains(term.ToLowerInvariant());
 
     /// <summary>The column whitelist of <see cref="LetterSearchQuery.SortColumns"/>; the id breaks ties so pages never overlap.</summary>
     private static IQueryable<Letter> Sort(IQueryable<Letter> letters, string column, bool descending)

@@ -61,7 +61,30 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, int countLimit, CancellationToken cancellationToken)
     {
-        var letters = db.Letters.AsNoTracking();
+        var matching = Filter(db.Letters.AsNoTracking(), query);
+
+        // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
+        // selective search it is every match, so its page is sorted from those ids alone. Only a broad search (more
+        // matches than the limit, so at least one row in N / countLimit) is read in sort order, filtering as it goes:
+        // that is the plan PostgreSQL prefers for any ORDER BY ... LIMIT, and it passes over the whole table when the
+        // filters match far fewer rows than the planner expects (a term and a product range that never meet).
+        var candidates = await matching.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
+        var capped = candidates.Count > countLimit;
+        var source = capped ? matching : db.Letters.AsNoTracking().Where(l => candidates.Contains(l.Id));
+
+        var page = query.Page ?? 1;
+        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
+        var data = await Sort(source, query.SortBy ?? "created_at", query.SortOrder != "asc")
+            .Skip((page - 1) * limit)
+            .Take(limit)
+            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
+                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
+            .ToListAsync(cancellationToken);
+        return new PagedResult<LetterSummary>(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
+    }
+
+    private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query)
+    {
         if (!string.IsNullOrEmpty(query.Search))
         {
             var pattern = SearchPattern(query.Search);
@@ -70,8 +93,15 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
         if (!string.IsNullOrEmpty(query.Product))
         {
+            // Materialised, so the letters with a matching product are found through the trigram index once, whatever
+            // the planner guesses about how they overlap with the other filters.
             var pattern = SearchPattern(query.Product);
-            letters = letters.Where(l => l.Products.Any(p => EF.Functions.Like(EF.Property<string>(p, SearchText.Property), pattern, LikePattern.Escape)));
+            var withProduct = db.Database.SqlQuery<int>($"""
+                WITH matching AS MATERIALIZED (
+                    SELECT letter_id FROM letter_product_search WHERE search_text LIKE {pattern} ESCAPE '\')
+                SELECT letter_id AS "Value" FROM matching
+                """);
+            letters = letters.Where(l => withProduct.Contains(l.Id));
         }
 
         if (query.Status is { } status)
@@ -102,23 +132,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             letters = letters.Where(l => l.ExtractionConfidence <= max);
         }
 
-        var page = query.Page ?? 1;
-        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
-        var data = await Sort(letters, query.SortBy ?? "created_at", query.SortOrder != "asc")
-            .Skip((page - 1) * limit)
-            .Take(limit)
-            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
-                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
-            .ToListAsync(cancellationToken);
-
-        // A page that is not full is the last one: it gives the total without counting.
-        if (data.Count < limit && (data.Count > 0 || page == 1))
-        {
-            return new PagedResult<LetterSummary>(data, (page - 1) * limit + data.Count, page, limit, TotalCapped: false);
-        }
-
-        var counted = await letters.Take(countLimit + 1).CountAsync(cancellationToken);
-        return new PagedResult<LetterSummary>(data, Math.Min(counted, countLimit), page, limit, TotalCapped: counted > countLimit);
+        return letters;
     }
 
     /// <summary>A LIKE pattern for the lower-cased search text, the term's own wildcards taken literally.</summary>

@@ -15,10 +15,6 @@ internal sealed class LetterProductConfiguration : IEntityTypeConfiguration<Lett
         product.Property(p => p.ConfidenceScore).HasDefaultValueSql(ColumnTypes.ZeroReal);
         product.Property(p => p.ValidationStatus).HasDefaultValue("validated");
 
-        // What the product= filter of GET /api/letters matches (see LetterConfiguration).
-        product.Property<string>(SearchText.Property).HasColumnName(SearchText.Column)
-            .HasComputedColumnSql(SearchText.Of("product_identifier", "range_label"), stored: true);
-
         product.HasOne(p => p.Letter).WithMany(l => l.Products)
             .HasForeignKey(p => p.LetterId)
             .HasConstraintName("letter_products_letter_id_fkey")

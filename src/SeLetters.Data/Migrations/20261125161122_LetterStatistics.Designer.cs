@@ -210,12 +210,6 @@ namespace SeLetters.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("replacement_suggestions");
 
-                    b.Property<string>("SearchText")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("text")
-                        .HasColumnName("search_text")
-                        .HasComputedColumnSql("lower(coalesce(product_identifier, '') || E'\\n' || coalesce(range_label, ''))", true);
-
                     b.Property<string>("SubrangeLabel")
                         .HasColumnType("text")
                         .HasColumnName("subrange_label");

@@ -9,13 +9,13 @@ namespace SeLetters.Data.Migrations
     /// <c>letter_statistics_changes</c> in its own transaction (row triggers; insert-only, so concurrent writers never wait
     /// on each other); <c>fold_letter_statistics()</c> moves those rows into the per-bucket totals of
     /// <c>letter_statistics</c>; a read sums both, so it is exact as of its snapshot however long ago the last fold ran.
-    /// The import turns the triggers off for its own session (<c>seletters.letter_statistics = off</c>) and calls
+    /// The import turns the triggers off for its own session (<see cref="BulkLoad"/>) and calls
     /// <c>refresh_letter_statistics()</c>, which recounts everything, when it is done. Raw SQL only: the EF model does not
     /// map these objects.
     /// </summary>
     public partial class LetterStatistics : Migration
     {
-        private const string TriggersEnabled = "current_setting('seletters.letter_statistics', true) IS DISTINCT FROM 'off'";
+        private const string TriggersEnabled = BulkLoad.TriggersEnabled;
 
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

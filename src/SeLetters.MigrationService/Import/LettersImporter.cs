@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
+using SeLetters.Data;
 
 namespace SeLetters.MigrationService.Import;
 
@@ -27,11 +28,11 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             }
         }
 
-        // Row triggers keep the API's statistics current (migration LetterStatistics); for a bulk load they would cost
-        // more than the load itself, so this session skips them and recounts once at the end.
-        await using (var untracked = new NpgsqlCommand("SELECT set_config('seletters.letter_statistics', 'off', false)", connection))
+        // Row triggers keep derived tables current (statistics totals, product search text); for a bulk load they would
+        // cost more than the load itself, so this session skips them and rebuilds those tables once at the end.
+        await using (var bulkLoad = new NpgsqlCommand($"SELECT set_config('{BulkLoad.Setting}', 'on', false)", connection))
         {
-            await untracked.ExecuteNonQueryAsync(cancellationToken);
+            await bulkLoad.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var section = new ImportSection();
@@ -98,8 +99,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             // Also after nothing new when an earlier run was stopped: it may have loaded rows it never counted.
             if (section.RowsImported > 0 || section.InterruptedRunsResumed.Count > 0)
             {
-                await using var recount = new NpgsqlCommand("SELECT refresh_letter_statistics()", connection);
-                await recount.ExecuteNonQueryAsync(cancellationToken);
+                await using var rebuild = new NpgsqlCommand(BulkLoad.RefreshSql, connection);
+                await rebuild.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

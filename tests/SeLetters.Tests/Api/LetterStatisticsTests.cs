@@ -120,7 +120,7 @@ public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsy
     public async Task A_session_with_the_triggers_off_leaves_no_changes_and_a_refresh_recounts_exactly()
     {
         await Target.ExecuteAsync(_database, """
-            SELECT set_config('seletters.letter_statistics', 'off', false);
+            SELECT set_config('seletters.bulk_load', 'on', false);
             INSERT INTO letters (document_name, source_file_path, status, extraction_confidence) VALUES ('bulk.pdf', 'in/bulk.pdf', 'failed', 0.5);
             INSERT INTO letter_products (letter_id, product_identifier) SELECT id, 'P1' FROM letters;
             """);

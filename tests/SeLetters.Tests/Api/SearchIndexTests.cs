@@ -8,7 +8,7 @@ public sealed class SearchIndexTests(PostgresServerFixture postgres)
 {
     [Theory]
     [InlineData("letters", "idx_letters_search_text_trgm")]
-    [InlineData("letter_products", "idx_products_search_text_trgm")]
+    [InlineData("letter_product_search", "idx_letter_product_search_trgm")]
     public async Task The_search_conditions_can_use_the_trigram_indexes(string table, string index)
     {
         await using var connection = new NpgsqlConnection(await postgres.CreateMigratedDatabaseAsync());

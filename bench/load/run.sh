@@ -22,6 +22,9 @@ api_port="${BENCH_API_PORT:-29340}"
 api_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 server="Host=127.0.0.1;Port=$port;Username=postgres"
 database="load_$letters"
+# A template per schema: a new migration means a new import.
+schema="$(ls "$root/src/SeLetters.Data/Migrations" | grep -v Designer | grep -E '^[0-9]{14}_' | sort | tail -1 | cut -c1-14)"
+template="${database}_template_$schema"
 
 for project in src/SeLetters.MigrationService src/SeLetters.Api bench/load/SeLetters.LoadBench; do
   dotnet build -c Release -v q -nologo "$root/$project" >/dev/null
@@ -29,8 +32,11 @@ done
 out() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 . "$root/bench/scratch-postgres.sh"
-# The API's pool (100) and pgbench's 100 clients overlap while the API's idle connections age out.
-scratch_postgres_start "$work" "$port" -c max_connections=300
+# The API's pool (100) and pgbench's 100 clients overlap while the API's idle connections age out; 1 GB of shared
+# buffers, as a database server of this size would have; auto_explain logs the plan of a sample of all statements, so
+# the report can show the plans the searches really used.
+scratch_postgres_start "$work" "$port" -c max_connections=300 -c shared_buffers=1GB -c session_preload_libraries=auto_explain \
+  -c auto_explain.log_min_duration=0 -c auto_explain.sample_rate=0.05 -c auto_explain.log_format=json
 api=""
 cleanup() {
   [ -n "$api" ] && kill "$api" 2>/dev/null && wait "$api" 2>/dev/null
@@ -40,17 +46,18 @@ trap cleanup EXIT
 
 dotnet "$(out bench/load/SeLetters.LoadBench)" prepare --letters "$letters" --work "$work"
 psql() { PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "${2:-postgres}" -v ON_ERROR_STOP=1 -qAtc "$1"; }
-# The import runs once per size into a template; every run starts from a fresh copy of it.
-if [ -z "$(psql "SELECT 1 FROM pg_database WHERE datname = '${database}_template'")" ]; then
+# The import runs once per size and schema into a template; every run starts from a fresh copy of it.
+if [ -z "$(psql "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
+  for stale in $(psql "SELECT datname FROM pg_database WHERE datname LIKE '${database}\_template%'"); do psql "DROP DATABASE $stale"; done
   psql "DROP DATABASE IF EXISTS ${database}_importing"
   psql "CREATE DATABASE ${database}_importing"
   echo "importing $letters letters ..."
   ConnectionStrings__lettersdb="$server;Database=${database}_importing" DOTNET_ENVIRONMENT=Production Import__Sample=false \
     dotnet "$(out src/SeLetters.MigrationService)" import --source "$work/letters-$letters.duckdb" >/dev/null
-  psql "ALTER DATABASE ${database}_importing RENAME TO ${database}_template"
+  psql "ALTER DATABASE ${database}_importing RENAME TO $template"
 fi
 psql "DROP DATABASE IF EXISTS $database"
-psql "CREATE DATABASE $database TEMPLATE ${database}_template"
+psql "CREATE DATABASE $database TEMPLATE $template"
 psql "ANALYZE" "$database"
 
 ConnectionStrings__lettersdb="$server;Database=$database" Api__Key="$api_key" \
@@ -62,6 +69,11 @@ until curl -fs "http://127.0.0.1:$api_port/health" >/dev/null; do
   sleep 0.2
 done
 
+log_start=$(stat -c %s "$scratch_pgdata/postgres.log")
+status=0
 dotnet "$(out bench/load/SeLetters.LoadBench)" \
   --base-url "http://127.0.0.1:$api_port/" --api-key "$api_key" --postgres "$server;Database=$database" \
-  --rate "$rate" --latency-seconds "$seconds" --saturation-seconds "$seconds" --output "$root/bench/results"
+  --rate "$rate" --latency-seconds "$seconds" --saturation-seconds "$seconds" --output "$root/bench/results" || status=$?
+tail -c +"$((log_start + 1))" "$scratch_pgdata/postgres.log" >"$work/run-postgres.log"
+dotnet "$(out bench/load/SeLetters.LoadBench)" plans --log "$work/run-postgres.log" --output "$root/bench/results"
+exit "$status"

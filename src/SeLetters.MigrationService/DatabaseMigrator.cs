@@ -31,6 +31,9 @@ internal sealed partial class DatabaseMigrator(
         else
         {
             LogApplying(logger, pending.Count, string.Join(", ", pending));
+            // On a populated database a migration may rebuild a table or an index for minutes; a command timeout would
+            // only cancel it half-way. Stopping the service (Ctrl+C) still cancels it.
+            db.Database.SetCommandTimeout(TimeSpan.Zero);
             await db.Database.MigrateAsync(cancellationToken);
             LogApplied(logger, pending.Count);
         }

@@ -6,6 +6,11 @@ if (args is ["prepare", .. var prepareArgs])
     return Prepare.Run(prepareArgs);
 }
 
+if (args is ["plans", .. var plansArgs])
+{
+    return QueryPlans.Run(plansArgs);
+}
+
 LoadOptions options;
 try
 {

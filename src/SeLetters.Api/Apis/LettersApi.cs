@@ -48,12 +48,12 @@ internal static class LettersApi
     }
 
     private static async Task<Results<Ok<PagedResult<LetterSummary>>, ValidationProblem>> SearchLetters(
-        [AsParameters] LetterSearchQuery query, LetterStore store, CancellationToken cancellationToken)
+        [AsParameters] LetterSearchQuery query, LetterStore store, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var errors = query.Validate();
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await store.SearchAsync(query, cancellationToken));
+            : TypedResults.Ok(await store.SearchAsync(query, options.Value.SearchCountLimit, cancellationToken));
     }
 
     private static async Task<Results<Ok<LetterDocument>, NotFound>> GetLetter(int id, LetterStore store, CancellationToken cancellationToken) =>

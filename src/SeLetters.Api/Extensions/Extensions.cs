@@ -22,7 +22,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ConnectAsApiRole(builder.Configuration);
-        PrepareStatementsAutomatically(builder.Configuration);
+        TuneConnectionsForRequests(builder.Configuration);
         // The pool size is the connection string's "Maximum Pool Size" (Npgsql's default: 100).
         var retry = true;
         builder.AddNpgsqlDbContext<LettersDbContext>(LettersDatabase,
@@ -38,6 +38,7 @@ internal static class Extensions
                 }
             });
         builder.Services.AddScoped<LetterStore>();
+        builder.Services.AddHostedService<LetterStatisticsFolder>();
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
         builder.Services.AddSingleton<CatalogueReader>();
@@ -76,21 +77,30 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// Unless the connection string says otherwise, Npgsql prepares each statement after its fifth run on a connection
-    /// (<c>Max Auto Prepare</c>, off by default): PostgreSQL then skips parsing and planning the API's recurring reads,
-    /// which halves its work for a get by id. The cache is per connection and LRU; its size covers the get by id, the
-    /// statistics, the writes and the common search shapes.
+    /// Requests run small queries, many at once. Unless the connection string says otherwise, Npgsql prepares each
+    /// statement after its fifth run on a connection (<c>Max Auto Prepare</c>, off by default): PostgreSQL then skips
+    /// parsing and planning the recurring reads, which halves its work for a get by id; the cache is per connection and
+    /// LRU, sized for the get by id, the statistics, the writes and the common search shapes. JIT compilation (tens of
+    /// milliseconds whenever the planner expects a costly plan) and parallel workers (more processes on the same busy
+    /// cores) cost such queries more than they save.
     /// </summary>
-    private static void PrepareStatementsAutomatically(IConfigurationManager configuration)
+    private static void TuneConnectionsForRequests(IConfigurationManager configuration)
     {
+        if (configuration.GetConnectionString(LettersDatabase) is not { } connectionString)
+        {
+            return;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c jit=off -c max_parallel_workers_per_gather=0".Trim();
         // NpgsqlConnectionStringBuilder knows every keyword, set or not: the generic parser tells what was written.
-        if (configuration.GetConnectionString(LettersDatabase) is { } connectionString
-            && !new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
                 .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
         {
-            configuration[$"ConnectionStrings:{LettersDatabase}"] =
-                new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
+            builder.MaxAutoPrepare = AutoPreparedStatements;
         }
+
+        configuration[$"ConnectionStrings:{LettersDatabase}"] = builder.ConnectionString;
     }
 
     /// <summary>The OpenAPI document at /openapi/v1.json, and in Development its Scalar UI at /scalar.</summary>

@@ -23,6 +23,15 @@ public sealed record LetterSearchQuery(
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
+        foreach (var (name, term) in new[] { ("search", Search), ("product", Product) })
+        {
+            // Control characters separate the searched columns in the search text (SearchText), and no name holds one.
+            if (term is not null && term.Any(char.IsControl))
+            {
+                errors[name] = [$"{name} must not contain control characters."];
+            }
+        }
+
         if (SortBy is not null && !SortColumns.Contains(SortBy))
         {
             errors["sort_by"] = [$"sort_by must be one of: {string.Join(", ", SortColumns)}."];

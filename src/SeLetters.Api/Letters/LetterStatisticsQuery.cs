@@ -1,9 +1,14 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SeLetters.Api.Models;
 using SeLetters.Data;
 
 namespace SeLetters.Api.Letters;
 
+/// <summary>
+/// The statistics from the per-bucket totals the database keeps up to date in every writing transaction (migration
+/// <c>LetterStatistics</c>): a few dozen rows read instead of every letter, exact as of the read's snapshot.
+/// </summary>
 internal static class LetterStatisticsQuery
 {
     private const int Days = 30;
@@ -11,49 +16,42 @@ internal static class LetterStatisticsQuery
 
     public static async Task<LetterStatistics> ComputeAsync(LettersDbContext db, CancellationToken cancellationToken)
     {
-        var totals = await db.Letters
-            .GroupBy(_ => 1)
-            .Select(all => new
-            {
-                Total = all.Count(),
-                Processed = all.Count(l => l.Status == "processed"),
-                Failed = all.Count(l => l.Status == "failed"),
-                AvgConfidence = all.Average(l => (double?)l.ExtractionConfidence),
-                AvgProcessingTime = all.Average(l => (double?)l.ProcessingTimeMs),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        // The days are counted on the database's clock, the one created_at is written with.
+        var totals = await db.Database.SqlQuery<StatisticsTotal>($"""
+            SELECT metric AS "Metric", bucket AS "Bucket", value AS "Value"
+            FROM letter_statistics_current
+            WHERE metric <> 'day' OR bucket >= to_char(current_date - {Days - 1}, 'YYYY-MM-DD')
+            """).ToListAsync(cancellationToken);
 
-        var statusCounts = await db.Letters
-            .GroupBy(l => l.Status ?? "")
-            .Select(g => new { Status = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Status, g => g.Count, cancellationToken);
-
-        // DateTime.Today is translated to the database's current date, the clock created_at is written with.
-        var perDay = await db.Letters
-            .Where(l => l.CreatedAt >= DateTime.Today.AddDays(1 - Days))
-            .GroupBy(l => l.CreatedAt!.Value.Date)
-            .Select(g => new { Day = g.Key, Count = g.Count() })
-            .OrderBy(g => g.Day)
-            .ToListAsync(cancellationToken);
-
-        var histogram = await db.Letters
-            .Where(l => l.ExtractionConfidence != null)
-            .GroupBy(l => l.ExtractionConfidence >= 1 ? Buckets - 1 : (int)Math.Floor(l.ExtractionConfidence!.Value * Buckets))
-            .Select(g => new { Bucket = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Bucket, g => g.Count, cancellationToken);
+        var byMetric = totals.ToLookup(total => total.Metric);
+        decimal Total(string metric) => byMetric[metric].Sum(total => total.Value);
+        int Count(string metric) => (int)Total(metric);
+        double? Average(string sum, string count) => Total(count) is > 0 and var n ? (double)(Total(sum) / n) : null;
+        var statusCounts = byMetric["status"].ToDictionary(total => total.Bucket, total => (int)total.Value);
+        var histogram = byMetric["confidence_bucket"].ToDictionary(total => int.Parse(total.Bucket, CultureInfo.InvariantCulture), total => (int)total.Value);
 
         return new LetterStatistics(
-            totals?.Total ?? 0,
-            totals?.Processed ?? 0,
-            totals?.Failed ?? 0,
-            totals?.AvgConfidence,
-            totals?.AvgProcessingTime,
+            Count("letters"),
+            statusCounts.GetValueOrDefault("processed"),
+            statusCounts.GetValueOrDefault("failed"),
+            Average("confidence_sum", "confidence_count"),
+            Average("processing_time_sum", "processing_time_count"),
             statusCounts,
-            perDay.Select(d => new DailyCount(DateOnly.FromDateTime(d.Day), d.Count)).ToList(),
+            byMetric["day"].Select(day => new DailyCount(DateOnly.ParseExact(day.Bucket, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)day.Value))
+                .OrderBy(day => day.Day).ToList(),
             Enumerable.Range(0, Buckets)
                 .Select(b => new ConfidenceBucket((double)b / Buckets, (double)(b + 1) / Buckets, histogram.GetValueOrDefault(b)))
                 .ToList(),
-            await db.LetterProducts.CountAsync(cancellationToken),
-            await db.LetterProductMatches.CountAsync(cancellationToken));
+            Count("products"),
+            Count("matches"));
+    }
+
+    private sealed class StatisticsTotal
+    {
+        public required string Metric { get; init; }
+
+        public required string Bucket { get; init; }
+
+        public required decimal Value { get; init; }
     }
 }

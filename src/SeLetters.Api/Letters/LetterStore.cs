@@ -69,22 +69,49 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     public Task<int?> FindIdByHashAsync(string fileHash, CancellationToken cancellationToken) =>
         db.Letters.Where(l => l.FileHash == fileHash).OrderBy(l => l.Id).Select(l => (int?)l.Id).FirstOrDefaultAsync(cancellationToken);
 
-    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
+    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, int countLimit, CancellationToken cancellationToken)
     {
-        var letters = db.Letters.AsNoTracking();
+        var matching = Filter(db.Letters.AsNoTracking(), query);
+
+        // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
+        // selective search it is every match, so its page is sorted from those ids alone. Only a broad search (more
+        // matches than the limit, so at least one row in N / countLimit) is read in sort order, filtering as it goes:
+        // that is the plan PostgreSQL prefers for any ORDER BY ... LIMIT, and it passes over the whole table when the
+        // filters match far fewer rows than the planner expects (a term and a product range that never meet).
+        var candidates = await matching.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
+        var capped = candidates.Count > countLimit;
+        var source = capped ? matching : db.Letters.AsNoTracking().Where(l => candidates.Contains(l.Id));
+
+        var page = query.Page ?? 1;
+        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
+        var data = await Sort(source, query.SortBy ?? "created_at", query.SortOrder != "asc")
+            .Skip((page - 1) * limit)
+            .Take(limit)
+            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
+                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
+            .ToListAsync(cancellationToken);
+        return new PagedResult<LetterSummary>(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
+    }
+
+    private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query)
+    {
         if (!string.IsNullOrEmpty(query.Search))
         {
-            var pattern = LikePattern.Contains(query.Search);
-            letters = letters.Where(l => EF.Functions.ILike(l.DocumentName, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(l.DocumentTitle!, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(l.SourceFilePath, pattern, LikePattern.Escape));
+            var pattern = SearchPattern(query.Search);
+            letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), pattern, LikePattern.Escape));
         }
 
         if (!string.IsNullOrEmpty(query.Product))
         {
-            var pattern = LikePattern.Contains(query.Product);
-            letters = letters.Where(l => l.Products.Any(p => EF.Functions.ILike(p.ProductIdentifier!, pattern, LikePattern.Escape)
-                || EF.Functions.ILike(p.RangeLabel!, pattern, LikePattern.Escape)));
+            // Materialised, so the letters with a matching product are found through the trigram index once, whatever
+            // the planner guesses about how they overlap with the other filters.
+            var pattern = SearchPattern(query.Product);
+            var withProduct = db.Database.SqlQuery<int>($"""
+                WITH matching AS MATERIALIZED (
+                    SELECT letter_id FROM letter_product_search WHERE search_text LIKE {pattern} ESCAPE '\')
+                SELECT letter_id AS "Value" FROM matching
+                """);
+            letters = letters.Where(l => withProduct.Contains(l.Id));
         }
 
         if (query.Status is { } status)
@@ -115,17 +142,11 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             letters = letters.Where(l => l.ExtractionConfidence <= max);
         }
 
-        var page = query.Page ?? 1;
-        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
-        var total = await letters.CountAsync(cancellationToken);
-        var data = await Sort(letters, query.SortBy ?? "created_at", query.SortOrder != "asc")
-            .Skip((page - 1) * limit)
-            .Take(limit)
-            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
-                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
-            .ToListAsync(cancellationToken);
-        return new PagedResult<LetterSummary>(data, total, page, limit);
+        return letters;
     }
+
+    /// <summary>A LIKE pattern for the lower-cased search text, the term's own wildcards taken literally.</summary>
+    private static string SearchPattern(string term) => LikePattern.Contains(term.ToLowerInvariant());
 
     /// <summary>The column whitelist of <see cref="LetterSearchQuery.SortColumns"/>; the id breaks ties so pages never overlap.</summary>
     private static IQueryable<Letter> Sort(IQueryable<Letter> letters, string column, bool descending)

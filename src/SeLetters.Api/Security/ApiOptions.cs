@@ -11,4 +11,13 @@ public sealed class ApiOptions
 
     /// <summary>The largest request body a write accepts; larger ones are answered with 413.</summary>
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How often the statistics' change rows are folded into their totals (see LetterStatisticsFolder).</summary>
+    public TimeSpan StatisticsFoldInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A search counts its matches up to this many; beyond, <c>total</c> is this number and <c>total_capped</c> is true.
+    /// Counting every match of a broad term would cost a scan of the whole table on every page.
+    /// </summary>
+    public int SearchCountLimit { get; set; } = 1000;
 }

@@ -17,7 +17,7 @@ namespace SeLetters.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -83,6 +83,12 @@ namespace SeLetters.Data.Migrations
                     b.Property<string>("RawGrokJson")
                         .HasColumnType("jsonb")
                         .HasColumnName("raw_grok_json");
+
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text")
+                        .HasComputedColumnSql("lower(coalesce(document_name, '') || E'\\n' || coalesce(document_title, '') || E'\\n' || coalesce(source_file_path, ''))", true);
 
                     b.Property<string>("SourceFilePath")
                         .IsRequired()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
+using SeLetters.Data;
 
 namespace SeLetters.MigrationService.Import;
 
@@ -25,6 +26,13 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             {
                 throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
             }
+        }
+
+        // Row triggers keep derived tables current (statistics totals, product search text); for a bulk load they would
+        // cost more than the load itself, so this session skips them and rebuilds those tables once at the end.
+        await using (var bulkLoad = new NpgsqlCommand($"SELECT set_config('{BulkLoad.Setting}', 'on', false)", connection))
+        {
+            await bulkLoad.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var section = new ImportSection();
@@ -86,6 +94,13 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             foreach (var shape in shapes)
             {
                 section.Sequences.Add(await AdvanceSequenceAsync(connection, shape, maxSourceIds.GetValueOrDefault(shape.Target.Name), cancellationToken));
+            }
+
+            // Also after nothing new when an earlier run was stopped: it may have loaded rows it never counted.
+            if (section.RowsImported > 0 || section.InterruptedRunsResumed.Count > 0)
+            {
+                await using var rebuild = new NpgsqlCommand(BulkLoad.RefreshSql, connection);
+                await rebuild.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

@@ -344,6 +344,8 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
     [InlineData("page=abc")]
     [InlineData("min_confidence=0.9&max_confidence=0.1")]
     [InlineData("created_from=yesterday")]
+    [InlineData("search=a%0Ab")]
+    [InlineData("product=tab%09here")]
     public async Task Invalid_search_parameters_are_400_problems_and_change_nothing(string query)
     {
         await StoreAsync(_writer, Letter());
@@ -375,6 +377,43 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         Assert.Equal([old, sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?min_confidence=0.95&sort_by=id&sort_order=asc")));
         Assert.Equal([sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?product=sepam")));
         Assert.Equal([sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?product=SEPED30")));
+    }
+
+    [Fact]
+    public async Task A_term_matches_within_one_column_never_across_two()
+    {
+        var letter = Letter("ending-abc.pdf");
+        letter["document_title"] = "def title";
+        await StoreAsync(_writer, letter);
+
+        Assert.Equal(0, (await GetJsonAsync(_reader, "/api/letters?search=" + Uri.EscapeDataString("pdfdef"))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await GetJsonAsync(_reader, "/api/letters?search=" + Uri.EscapeDataString("pdf def"))).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await GetJsonAsync(_reader, "/api/letters?search=DEF%20TITLE")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Counting_stops_at_the_configured_limit_and_says_so()
+    {
+        await using var api = LettersApiFactory.For(_database, ("Api:SearchCountLimit", "4"));
+        using var reader = api.CreateClient();
+        for (var i = 0; i < 6; i++)
+        {
+            await StoreAsync(_writer, Letter($"capped-{i}.pdf"));
+        }
+
+        var first = await GetJsonAsync(reader, "/api/letters?search=capped&limit=2&sort_by=id&sort_order=asc");
+        Assert.Equal(4, first.GetProperty("total").GetInt32());
+        Assert.True(first.GetProperty("total_capped").GetBoolean());
+        Assert.Equal(2, first.GetProperty("total_pages").GetInt32());
+
+        // Past the limit the page is read in sort order, not from the counted ids: the last two are still there.
+        var last = await GetJsonAsync(reader, "/api/letters?search=capped&limit=4&page=2&sort_by=id&sort_order=asc");
+        Assert.True(last.GetProperty("total_capped").GetBoolean());
+        Assert.Equal(["capped-4.pdf", "capped-5.pdf"], Names(last));
+
+        var few = await GetJsonAsync(reader, "/api/letters?search=capped-1");
+        Assert.Equal(1, few.GetProperty("total").GetInt32());
+        Assert.False(few.GetProperty("total_capped").GetBoolean());
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using SeLetters.Tests.Infrastructure;
+using static SeLetters.Tests.Api.LetterSamples;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>letter_product_search, what ?product= matches, against its definition recomputed from letter_products.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
+{
+    private const string Kept = "SELECT coalesce(string_agg(letter_id || ':' || search_text, '|' ORDER BY letter_id), '') FROM letter_product_search";
+
+    private const string Recomputed = """
+        SELECT coalesce(string_agg(letter_id || ':' || text, '|' ORDER BY letter_id), '')
+        FROM (SELECT letter_id, string_agg(lower(coalesce(product_identifier, '') || E'\n' || coalesce(range_label, '')), E'\n' ORDER BY id) AS text
+              FROM letter_products GROUP BY letter_id) p
+        """;
+
+    private string _database = "";
+    private LettersApiFactory _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await postgres.CreateMigratedDatabaseAsync();
+        _api = LettersApiFactory.For(_database);
+    }
+
+    [Fact]
+    public async Task Stays_equal_to_the_products_through_stores_deletes_and_direct_product_edits()
+    {
+        using var writer = _api.CreateWriter();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+        {
+            var letter = Letter($"p-{i}.pdf");
+            letter["products"]!.AsArray().Add(new JsonObject { ["product_identifier"] = $"ÄBC-{i}", ["range_label"] = null });
+            return StoreAsync(writer, letter);
+        }));
+        using (var deleted = await writer.DeleteAsync($"/api/letters/{ids[0]}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+
+        await Target.ExecuteAsync(_database, $"DELETE FROM letter_products WHERE id = (SELECT min(id) FROM letter_products WHERE letter_id = {ids[1]})");
+        await Target.ExecuteAsync(_database, $"DELETE FROM letter_products WHERE letter_id = {ids[2]}");
+        await Target.ExecuteAsync(_database, $"UPDATE letter_products SET range_label = 'Sepam', letter_id = {ids[4]} WHERE letter_id = {ids[3]}");
+
+        var kept = await Target.ScalarAsync<string>(_database, Kept);
+        Assert.Equal(await Target.ScalarAsync<string>(_database, Recomputed), kept);
+        Assert.Contains("äbc-5", kept);
+        Assert.Equal(0, await Target.ScalarAsync<int>(_database, $"SELECT count(*) FROM letter_product_search WHERE letter_id = {ids[2]}"));
+        Assert.Equal([ids[4]], (await GetJsonAsync(_api.CreateClient(), "/api/letters?product=SEPAM")).GetProperty("data").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_bulk_load_session_skips_it_and_the_refresh_rebuilds_it()
+    {
+        await Target.ExecuteAsync(_database, """
+            SELECT set_config('seletters.bulk_load', 'on', false);
+            INSERT INTO letters (id, document_name, source_file_path) VALUES (1, 'a.pdf', 'in/a.pdf'), (2, 'b.pdf', 'in/b.pdf');
+            INSERT INTO letter_products (letter_id, product_identifier, range_label) VALUES (1, 'X1', 'TeSys D'), (1, 'X2', NULL), (2, 'Y', 'PIX');
+            """);
+        Assert.Equal("", await Target.ScalarAsync<string>(_database, Kept));
+
+        await Target.ExecuteAsync(_database, "SELECT refresh_letter_product_search()");
+
+        Assert.Equal(await Target.ScalarAsync<string>(_database, Recomputed), await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal("1:x1\ntesys d\nx2\n|2:y\npix", await Target.ScalarAsync<string>(_database, Kept));
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+}

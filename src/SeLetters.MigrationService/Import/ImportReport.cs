@@ -88,6 +88,8 @@ internal sealed class VerificationSection
     public List<string> SequencesBehindMaxId { get; } = [];
 
     public long MatchesOfAnotherLettersProduct { get; set; }
+
+    public double Seconds { get; set; }
 }
 
 internal sealed class TableVerification

@@ -68,12 +68,10 @@ internal sealed partial class ImportRunner(
             Target = $"{target.Host}:{target.Port}/{target.Database}",
         };
 
-        if (commandLine.Command != ServiceCommand.Verify)
-        {
-            await importer.ImportAsync(source, shapes, connection, report, cancellationToken);
-        }
-
-        await verifier.VerifyAsync(source, shapes, connection, report, cancellationToken);
+        var streamed = commandLine.Command != ServiceCommand.Verify
+            ? await importer.ImportAsync(source, shapes, connection, report, cancellationToken)
+            : null;
+        await verifier.VerifyAsync(source, shapes, connection, report, streamed, cancellationToken);
         report.FinishedAt = DateTime.UtcNow;
         await LettersImporter.FinishRunAsync(connection, report, cancellationToken);
 

@@ -16,7 +16,9 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     private const long ImportLockKey = 0x5345_4c45_5449_4d50; // "SELETIMP"
     private const int ProgressEvery = 50_000;
 
-    public async Task ImportAsync(SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
+    /// <summary>Imports every table; returns, per table, the source checksums the verification compares with the target.</summary>
+    public async Task<Dictionary<string, SourceChecksums>> ImportAsync(
+        SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
     {
         await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection))
         {
@@ -70,6 +72,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         }
 
         var idsByTable = new Dictionary<string, IdSet>();
+        var checksums = new Dictionary<string, SourceChecksums>();
         var maxSourceIds = new Dictionary<string, long>();
         try
         {
@@ -80,7 +83,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     Table = shape.Target.Name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown,
                 };
                 section.Tables.Add(table);
-                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, section.RunId, table, idsByTable, maxSourceIds, cancellationToken);
+                var sums = checksums[shape.Target.Name] = new SourceChecksums();
+                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
             }
 
             foreach (var shape in shapes)
@@ -101,6 +105,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         {
             LogNothingNew(logger, source.Path);
         }
+
+        return checksums;
     }
 
     /// <summary>Records the end of the run with its report.</summary>
@@ -119,7 +125,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     }
 
     private async Task<IdSet> ImportTableAsync(
-        SourceDatabase source, TableShape shape, NpgsqlConnection connection, int runId, TableImport table,
+        SourceDatabase source, TableShape shape, NpgsqlConnection connection, int runId, TableImport table, SourceChecksums sums,
         Dictionary<string, IdSet> idsByTable, Dictionary<string, long> maxSourceIds, CancellationToken cancellationToken)
     {
         var name = shape.Target.Name;
@@ -140,6 +146,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             .Select(parent => (Index: shape.Mapped.FindIndex(mapped => mapped.Column.Name == parent.Column), parent.Column, parent.ParentTable, Ids: idsByTable[parent.ParentTable]))
             .ToList();
         var converter = new RowConverter(shape);
+        var checksum = new RowChecksum();
+        var rowPolicies = new PolicyCounts();
         // Only the ids of the quarantined rows are kept; their rows are read again afterwards: memory stays constant.
         var quarantined = new IdSet();
         var seen = new IdSet();
@@ -164,15 +172,29 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     throw new OperatorException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
                 }
 
-                if (existing.Contains(id) || quarantinedBefore.Contains(id))
+                // Every row is converted and checksummed, also those already there: the verification compares the
+                // target with these sums instead of reading the source a second time.
+                rowPolicies.Clear();
+                converter.Convert(row, rowPolicies);
+                sums.Policies.Add(rowPolicies);
+                var rowChecksum = checksum.Compute(converter);
+                if (quarantinedBefore.Contains(id))
                 {
+                    sums.QuarantinedRows++;
                     table.AlreadyPresent++;
                     continue;
                 }
 
-                converter.Convert(row, table.Policies);
+                if (existing.Contains(id))
+                {
+                    sums.Expect(rowChecksum);
+                    table.AlreadyPresent++;
+                    continue;
+                }
+
                 if (Problem(converter, parents) is { } reason)
                 {
+                    sums.QuarantinedRows++;
                     quarantined.Add(id);
                     if (quarantined.Count <= 20)
                     {
@@ -182,6 +204,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     continue;
                 }
 
+                sums.Expect(rowChecksum);
+                table.Policies.Add(rowPolicies);
                 writer.StartRow();
                 for (var i = 0; i < shape.Mapped.Count; i++)
                 {
@@ -232,6 +256,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         }
 
         table.Quarantined = quarantined.Count;
+        sums.SourceRows = table.SourceRows;
         await RecordProgressAsync(connection, runId, table, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

@@ -22,6 +22,12 @@ internal sealed partial class ImportRunner(
             }
 
             await migrator.MigrateAsync(cancellationToken);
+            await using (var indexConnection = new NpgsqlConnection(db.Database.GetConnectionString()))
+            {
+                await indexConnection.OpenAsync(cancellationToken);
+                await importer.BuildDroppedIndexesAsync(indexConnection, cancellationToken);
+            }
+
             LogNoSource(logger);
             return 0;
         }

@@ -20,17 +20,19 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     public async Task<Dictionary<string, SourceChecksums>> ImportAsync(
         SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
     {
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection))
+        if (!await TryLockAsync(connection, cancellationToken))
         {
-            tryLock.Parameters.AddWithValue("key", ImportLockKey);
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
-            {
-                throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
-            }
+            throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
         }
 
         var section = new ImportSection();
         report.Import = section;
+
+        // Indexes a killed run dropped for its load and did not build again: built first, whatever happens next.
+        if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
+        {
+            LogIndexesRestored(logger, rebuilt);
+        }
 
         // The target must not hold other data under the same ids: checked for every table before anything is written.
         foreach (var shape in shapes.Where(shape => shape.Present))
@@ -71,6 +73,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             section.RunId = (int)(await start.ExecuteScalarAsync(cancellationToken))!;
         }
 
+        await using var indexes = new BulkLoadIndexes(connection, logger);
         var idsByTable = new Dictionary<string, IdSet>();
         var checksums = new Dictionary<string, SourceChecksums>();
         var maxSourceIds = new Dictionary<string, long>();
@@ -84,9 +87,12 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 };
                 section.Tables.Add(table);
                 var sums = checksums[shape.Target.Name] = new SourceChecksums();
-                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
+                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, indexes, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
             }
 
+            var wait = Stopwatch.StartNew();
+            await indexes.WaitAsync();
+            section.IndexBuildWaitSeconds = Math.Round(wait.Elapsed.TotalSeconds, 3);
             foreach (var shape in shapes)
             {
                 section.Sequences.Add(await AdvanceSequenceAsync(connection, shape, maxSourceIds.GetValueOrDefault(shape.Target.Name), cancellationToken));
@@ -109,6 +115,34 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         return checksums;
     }
 
+    /// <summary>
+    /// Without a source (the AppHost's default run): builds the indexes an interrupted import dropped for its load, so
+    /// the API does not run without them; left to the running import when there is one.
+    /// </summary>
+    public async Task BuildDroppedIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await TryLockAsync(connection, cancellationToken))
+        {
+            return;
+        }
+
+        if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
+        {
+            LogIndexesRestored(logger, rebuilt);
+        }
+
+        await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+        unlock.Parameters.AddWithValue("key", ImportLockKey);
+        await unlock.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        tryLock.Parameters.AddWithValue("key", ImportLockKey);
+        return (bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Records the end of the run with its report.</summary>
     public static async Task FinishRunAsync(NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
     {
@@ -125,7 +159,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     }
 
     private async Task<IdSet> ImportTableAsync(
-        SourceDatabase source, TableShape shape, NpgsqlConnection connection, int runId, TableImport table, SourceChecksums sums,
+        SourceDatabase source, TableShape shape, NpgsqlConnection connection, BulkLoadIndexes indexes, int runId, TableImport table, SourceChecksums sums,
         Dictionary<string, IdSet> idsByTable, Dictionary<string, long> maxSourceIds, CancellationToken cancellationToken)
     {
         var name = shape.Target.Name;
@@ -158,6 +192,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         var columns = string.Join(", ", shape.Mapped.Select(mapped => mapped.Column.Name));
         var tags = new KeyValuePair<string, object?>("table", name);
 
+        // Into an empty table (the first import, the cut-over) the secondary indexes are built once after the load.
+        var dropped = existing.Count == 0 && total > 0 ? await indexes.DropAsync(name, runId, cancellationToken) : 0;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var writer = await connection.BeginBinaryImportAsync($"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
@@ -259,6 +295,12 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         sums.SourceRows = table.SourceRows;
         await RecordProgressAsync(connection, runId, table, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (dropped > 0)
+        {
+            // Built on the second connection while the next table is copied; the verification waits for them.
+            table.IndexesRebuilt = dropped;
+            indexes.StartBuild(name, seconds => table.IndexSeconds = Math.Round(seconds, 3), cancellationToken);
+        }
 
         telemetry.Rows.Add(table.Imported % ProgressEvery, tags);
         telemetry.Quarantined.Add(table.Quarantined, tags);
@@ -389,6 +431,9 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows imported in {Seconds:F1} s ({RowsPerSecond:F0} rows/s), {Quarantined} quarantined, {AlreadyPresent} already present")]
     private static partial void LogTableImported(ILogger logger, string table, long rows, double seconds, double rowsPerSecond, long quarantined, long alreadyPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Built {Count} secondary index(es) that an interrupted import had dropped for its load")]
+    private static partial void LogIndexesRestored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} id {Id} quarantined: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, string table, int id, string reason);

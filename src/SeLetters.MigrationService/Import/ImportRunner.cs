@@ -33,7 +33,7 @@ internal sealed partial class ImportRunner(
         }
 
         // The source is checked before the target is touched: a wrong path changes nothing.
-        using var source = SourceDatabase.Open(sourcePath);
+        using var source = SourceDatabase.Open(sourcePath, options.Value.SourceMemoryLimit);
         var shapes = source.ReadShapes();
         foreach (var shape in shapes)
         {

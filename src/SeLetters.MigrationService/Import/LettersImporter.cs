@@ -90,6 +90,14 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, indexes, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
             }
 
+            // The verification needs the target's checksums but not its indexes: read them while the builds still run.
+            foreach (var shape in shapes)
+            {
+                var clock = Stopwatch.StartNew();
+                checksums[shape.Target.Name].Target = await ImportVerifier.ReadTargetSumAsync(shape, connection, cancellationToken);
+                checksums[shape.Target.Name].TargetSeconds = clock.Elapsed.TotalSeconds;
+            }
+
             var wait = Stopwatch.StartNew();
             await indexes.WaitAsync();
             section.IndexBuildWaitSeconds = Math.Round(wait.Elapsed.TotalSeconds, 3);

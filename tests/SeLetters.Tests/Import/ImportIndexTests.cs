@@ -40,7 +40,8 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 300 });
+        // Enough letters that their COPY (~1 s) outlasts the moment between the log line and the kill.
+        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000 });
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
         var migrated = await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions);
 
@@ -70,12 +71,14 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 1500, DebugStepsPerLetter = 12 });
+        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000, DebugStepsPerLetter = 40 });
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
         var migrated = await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions);
 
-        await ImportRun.KillWhenAsync(database, source, line => line.Contains("processing_debug: 3 secondary index(es) dropped", StringComparison.Ordinal));
-        Assert.True(await Target.ScalarAsync<long>(database, "SELECT count(*) FROM import_dropped_indexes WHERE table_name = 'processing_debug'") == 3);
+        // Killed half-way through processing_debug's 120,000 rows, copied while its 3 indexes are dropped.
+        await ImportRun.KillWhenAsync(database, source, line => line.Contains("processing_debug: 50000 rows so far", StringComparison.Ordinal));
+        Assert.Equal(3L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM import_dropped_indexes WHERE table_name = 'processing_debug'"));
+        Assert.Equal(0L, await Target.CountAsync(database, "processing_debug"));
 
         var run = await ImportRun.ImportAsync(database, folder, source);
 

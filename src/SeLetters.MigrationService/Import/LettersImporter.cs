@@ -111,6 +111,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
             failed.Parameters.AddWithValue("id", section.RunId);
             await failed.ExecuteNonQueryAsync(CancellationToken.None);
+            await RebuildAfterFailureAsync(connection, indexes);
             throw;
         }
 
@@ -142,6 +143,31 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
         unlock.Parameters.AddWithValue("key", ImportLockKey);
         await unlock.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A failed run builds the indexes it dropped before it reports the failure, so the API is not left without them;
+    /// if that fails too (the connection is gone), they stay recorded for the next run, as after a kill.
+    /// </summary>
+    private async Task RebuildAfterFailureAsync(NpgsqlConnection connection, BulkLoadIndexes indexes)
+    {
+        try
+        {
+            await indexes.WaitAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            // The builds still recorded are taken over below.
+        }
+
+        try
+        {
+            await BulkLoadIndexes.BuildRecordedAsync(connection, null, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            LogIndexesLeftRecorded(logger, OperatorException.FirstLine(exception.Message));
+        }
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -442,6 +468,9 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Built {Count} secondary index(es) that an interrupted import had dropped for its load")]
     private static partial void LogIndexesRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The secondary indexes dropped for the load could not be built after the failure ({Error}); the next run of the migration service builds them")]
+    private static partial void LogIndexesLeftRecorded(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} id {Id} quarantined: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, string table, int id, string reason);

@@ -40,8 +40,9 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        // Enough letters that their COPY (~1 s) outlasts the moment between the log line and the kill.
-        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000 });
+        // Enough letters that their COPY (a few seconds) outlasts the delay between the log line and the kill, even
+        // on a loaded machine.
+        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 6000 });
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
         var migrated = await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions);
 
@@ -71,11 +72,12 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000, DebugStepsPerLetter = 40 });
+        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000, DebugStepsPerLetter = 100 });
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
         var migrated = await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions);
 
-        // Killed half-way through processing_debug's 120,000 rows, copied while its 3 indexes are dropped.
+        // Killed at the 50,000th of processing_debug's 300,000 rows (seconds before the end of its COPY), copied while
+        // its 3 indexes are dropped.
         await ImportRun.KillWhenAsync(database, source, line => line.Contains("processing_debug: 50000 rows so far", StringComparison.Ordinal));
         Assert.Equal(3L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM import_dropped_indexes WHERE table_name = 'processing_debug'"));
         Assert.Equal(0L, await Target.CountAsync(database, "processing_debug"));
@@ -89,5 +91,25 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres)
         Assert.Equal(summary.Products, await Target.CountAsync(database, "letter_products"));
         Assert.Equal(migrated, await Target.ScalarAsync<string>(database, IndexDefinitions));
         Assert.Equal(0L, await Target.CountAsync(database, "import_dropped_indexes"));
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_while_a_table_is_without_its_indexes_builds_them_before_it_reports_the_failure()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("damaged.duckdb");
+        // No primary key in this hand-made file: id 2 twice, which the import finds half-way through the letters' COPY.
+        DuckDb.Execute(source,
+            "CREATE TABLE letters (id INTEGER, document_name VARCHAR NOT NULL, source_file_path VARCHAR NOT NULL)",
+            "INSERT INTO letters VALUES (1, 'a.pdf', 'in/a.pdf'), (2, 'b.pdf', 'in/b.pdf'), (2, 'c.pdf', 'in/c.pdf')");
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+
+        var run = await ImportRun.ImportAsync(database, folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("holds id 2 twice", run.Output);
+        Assert.Equal(0L, await Target.CountAsync(database, "letters"));
+        Assert.Equal(0L, await Target.CountAsync(database, "import_dropped_indexes"));
+        Assert.Equal(await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions), await Target.ScalarAsync<string>(database, IndexDefinitions));
     }
 }

@@ -49,6 +49,9 @@ internal sealed class ImportSection
     public List<TableImport> Tables { get; } = [];
 
     public List<SequenceSetting> Sequences { get; } = [];
+
+    /// <summary>How long the import waited, after its last table, for the index builds still running.</summary>
+    public double IndexBuildWaitSeconds { get; set; }
 }
 
 internal sealed class TableImport
@@ -69,6 +72,14 @@ internal sealed class TableImport
 
     public double RowsPerSecond { get; set; }
 
+    /// <summary>
+    /// Secondary indexes dropped for the load into the empty table and built again after it, on a second connection
+    /// while the next table was copied (not part of <see cref="Seconds"/>), in <see cref="IndexSeconds"/>.
+    /// </summary>
+    public int IndexesRebuilt { get; set; }
+
+    public double IndexSeconds { get; set; }
+
     public List<string> MissingColumns { get; set; } = [];
 
     public List<string> UnknownColumns { get; set; } = [];
@@ -88,6 +99,8 @@ internal sealed class VerificationSection
     public List<string> SequencesBehindMaxId { get; } = [];
 
     public long MatchesOfAnotherLettersProduct { get; set; }
+
+    public double Seconds { get; set; }
 }
 
 internal sealed class TableVerification

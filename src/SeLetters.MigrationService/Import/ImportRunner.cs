@@ -22,12 +22,18 @@ internal sealed partial class ImportRunner(
             }
 
             await migrator.MigrateAsync(cancellationToken);
+            await using (var indexConnection = new NpgsqlConnection(db.Database.GetConnectionString()))
+            {
+                await indexConnection.OpenAsync(cancellationToken);
+                await importer.BuildDroppedIndexesAsync(indexConnection, cancellationToken);
+            }
+
             LogNoSource(logger);
             return 0;
         }
 
         // The source is checked before the target is touched: a wrong path changes nothing.
-        using var source = SourceDatabase.Open(sourcePath);
+        using var source = SourceDatabase.Open(sourcePath, options.Value.SourceMemoryLimit);
         var shapes = source.ReadShapes();
         foreach (var shape in shapes)
         {
@@ -68,12 +74,10 @@ internal sealed partial class ImportRunner(
             Target = $"{target.Host}:{target.Port}/{target.Database}",
         };
 
-        if (commandLine.Command != ServiceCommand.Verify)
-        {
-            await importer.ImportAsync(source, shapes, connection, report, cancellationToken);
-        }
-
-        await verifier.VerifyAsync(source, shapes, connection, report, cancellationToken);
+        var streamed = commandLine.Command != ServiceCommand.Verify
+            ? await importer.ImportAsync(source, shapes, connection, report, cancellationToken)
+            : null;
+        await verifier.VerifyAsync(source, shapes, connection, report, streamed, cancellationToken);
         report.FinishedAt = DateTime.UtcNow;
         await LettersImporter.FinishRunAsync(connection, report, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,15 +18,13 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     private const long ImportLockKey = 0x5345_4c45_5449_4d50; // "SELETIMP"
     private const int ProgressEvery = 50_000;
 
-    public async Task ImportAsync(SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
+    /// <summary>Imports every table; returns, per table, the source checksums the verification compares with the target.</summary>
+    public async Task<Dictionary<string, SourceChecksums>> ImportAsync(
+        SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, ImportReport report, CancellationToken cancellationToken)
     {
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection))
+        if (!await TryLockAsync(connection, cancellationToken))
         {
-            tryLock.Parameters.AddWithValue("key", ImportLockKey);
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
-            {
-                throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
-            }
+            throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
         }
 
         // Row triggers keep derived tables current (statistics totals, product search text); for a bulk load they would
@@ -37,6 +36,12 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 
         var section = new ImportSection();
         report.Import = section;
+
+        // Indexes a killed run dropped for its load and did not build again: built first, whatever happens next.
+        if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
+        {
+            LogIndexesRestored(logger, rebuilt);
+        }
 
         // The target must not hold other data under the same ids: checked for every table before anything is written.
         foreach (var shape in shapes.Where(shape => shape.Present))
@@ -77,7 +82,9 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             section.RunId = (int)(await start.ExecuteScalarAsync(cancellationToken))!;
         }
 
+        await using var indexes = new BulkLoadIndexes(connection, logger);
         var idsByTable = new Dictionary<string, IdSet>();
+        var checksums = new Dictionary<string, SourceChecksums>();
         var maxSourceIds = new Dictionary<string, long>();
         try
         {
@@ -88,9 +95,21 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     Table = shape.Target.Name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown,
                 };
                 section.Tables.Add(table);
-                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, section.RunId, table, idsByTable, maxSourceIds, cancellationToken);
+                var sums = checksums[shape.Target.Name] = new SourceChecksums();
+                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, indexes, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
             }
 
+            // The verification needs the target's checksums but not its indexes: read them while the builds still run.
+            foreach (var shape in shapes)
+            {
+                var clock = Stopwatch.StartNew();
+                checksums[shape.Target.Name].Target = await ImportVerifier.ReadTargetSumAsync(shape, connection, cancellationToken);
+                checksums[shape.Target.Name].TargetSeconds = clock.Elapsed.TotalSeconds;
+            }
+
+            var wait = Stopwatch.StartNew();
+            await indexes.WaitAsync();
+            section.IndexBuildWaitSeconds = Math.Round(wait.Elapsed.TotalSeconds, 3);
             foreach (var shape in shapes)
             {
                 section.Sequences.Add(await AdvanceSequenceAsync(connection, shape, maxSourceIds.GetValueOrDefault(shape.Target.Name), cancellationToken));
@@ -105,9 +124,16 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
-            failed.Parameters.AddWithValue("id", section.RunId);
-            await failed.ExecuteNonQueryAsync(CancellationToken.None);
+            // When the failure broke the connection, the run stays 'running' and the next run resumes it; what the
+            // operator must see is the failure itself, not "connection is not open" from recording it.
+            if (connection.FullState == ConnectionState.Open)
+            {
+                await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
+                failed.Parameters.AddWithValue("id", section.RunId);
+                await failed.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            await RebuildAfterFailureAsync(connection, indexes);
             throw;
         }
 
@@ -116,6 +142,61 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         {
             LogNothingNew(logger, source.Path);
         }
+
+        return checksums;
+    }
+
+    /// <summary>
+    /// Without a source (the AppHost's default run): builds the indexes an interrupted import dropped for its load, so
+    /// the API does not run without them; left to the running import when there is one.
+    /// </summary>
+    public async Task BuildDroppedIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await TryLockAsync(connection, cancellationToken))
+        {
+            return;
+        }
+
+        if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
+        {
+            LogIndexesRestored(logger, rebuilt);
+        }
+
+        await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+        unlock.Parameters.AddWithValue("key", ImportLockKey);
+        await unlock.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A failed run builds the indexes it dropped before it reports the failure, so the API is not left without them;
+    /// if that fails too (the connection is gone), they stay recorded for the next run, as after a kill.
+    /// </summary>
+    private async Task RebuildAfterFailureAsync(NpgsqlConnection connection, BulkLoadIndexes indexes)
+    {
+        try
+        {
+            await indexes.WaitAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            // The builds still recorded are taken over below.
+        }
+
+        try
+        {
+            await BulkLoadIndexes.BuildRecordedAsync(connection, null, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            LogIndexesLeftRecorded(logger, OperatorException.FirstLine(exception.Message));
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        tryLock.Parameters.AddWithValue("key", ImportLockKey);
+        return (bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Records the end of the run with its report.</summary>
@@ -134,7 +215,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     }
 
     private async Task<IdSet> ImportTableAsync(
-        SourceDatabase source, TableShape shape, NpgsqlConnection connection, int runId, TableImport table,
+        SourceDatabase source, TableShape shape, NpgsqlConnection connection, BulkLoadIndexes indexes, int runId, TableImport table, SourceChecksums sums,
         Dictionary<string, IdSet> idsByTable, Dictionary<string, long> maxSourceIds, CancellationToken cancellationToken)
     {
         var name = shape.Target.Name;
@@ -155,6 +236,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             .Select(parent => (Index: shape.Mapped.FindIndex(mapped => mapped.Column.Name == parent.Column), parent.Column, parent.ParentTable, Ids: idsByTable[parent.ParentTable]))
             .ToList();
         var converter = new RowConverter(shape);
+        var checksum = new RowChecksum();
+        var rowPolicies = new PolicyCounts();
         // Only the ids of the quarantined rows are kept; their rows are read again afterwards: memory stays constant.
         var quarantined = new IdSet();
         var seen = new IdSet();
@@ -165,6 +248,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         var columns = string.Join(", ", shape.Mapped.Select(mapped => mapped.Column.Name));
         var tags = new KeyValuePair<string, object?>("table", name);
 
+        // Into an empty table (the first import, the cut-over) the secondary indexes are built once after the load.
+        var dropped = existing.Count == 0 && total > 0 ? await indexes.DropAsync(name, runId, cancellationToken) : 0;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var writer = await connection.BeginBinaryImportAsync($"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
@@ -179,15 +264,29 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     throw new OperatorException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
                 }
 
-                if (existing.Contains(id) || quarantinedBefore.Contains(id))
+                // Every row is converted and checksummed, also those already there: the verification compares the
+                // target with these sums instead of reading the source a second time.
+                rowPolicies.Clear();
+                converter.Convert(row, rowPolicies);
+                sums.Policies.Add(rowPolicies);
+                var rowChecksum = checksum.Compute(converter);
+                if (quarantinedBefore.Contains(id))
                 {
+                    sums.QuarantinedRows++;
                     table.AlreadyPresent++;
                     continue;
                 }
 
-                converter.Convert(row, table.Policies);
+                if (existing.Contains(id))
+                {
+                    sums.Expect(rowChecksum);
+                    table.AlreadyPresent++;
+                    continue;
+                }
+
                 if (Problem(converter, parents) is { } reason)
                 {
+                    sums.QuarantinedRows++;
                     quarantined.Add(id);
                     if (quarantined.Count <= 20)
                     {
@@ -197,6 +296,8 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     continue;
                 }
 
+                sums.Expect(rowChecksum);
+                table.Policies.Add(rowPolicies);
                 writer.StartRow();
                 for (var i = 0; i < shape.Mapped.Count; i++)
                 {
@@ -247,8 +348,15 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         }
 
         table.Quarantined = quarantined.Count;
+        sums.SourceRows = table.SourceRows;
         await RecordProgressAsync(connection, runId, table, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (dropped > 0)
+        {
+            // Built on the second connection while the next table is copied; the verification waits for them.
+            table.IndexesRebuilt = dropped;
+            indexes.StartBuild(name, seconds => table.IndexSeconds = Math.Round(seconds, 3), cancellationToken);
+        }
 
         telemetry.Rows.Add(table.Imported % ProgressEvery, tags);
         telemetry.Quarantined.Add(table.Quarantined, tags);
@@ -379,6 +487,12 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows imported in {Seconds:F1} s ({RowsPerSecond:F0} rows/s), {Quarantined} quarantined, {AlreadyPresent} already present")]
     private static partial void LogTableImported(ILogger logger, string table, long rows, double seconds, double rowsPerSecond, long quarantined, long alreadyPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Built {Count} secondary index(es) that an interrupted import had dropped for its load")]
+    private static partial void LogIndexesRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The secondary indexes dropped for the load could not be built after the failure ({Error}); the next run of the migration service builds them")]
+    private static partial void LogIndexesLeftRecorded(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} id {Id} quarantined: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, string table, int id, string reason);

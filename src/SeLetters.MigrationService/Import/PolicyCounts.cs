@@ -29,6 +29,7 @@ internal sealed class PolicyCounts
         }
     }
 
+    /// <summary>Adds another count (one row's, in the import: it counts each row for the import and the verification), ids included.</summary>
     public void Add(PolicyCounts other)
     {
         JsonValid += other.JsonValid;
@@ -36,5 +37,16 @@ internal sealed class PolicyCounts
         JsonInvalidKeptAsString += other.JsonInvalidKeptAsString;
         NulCharactersRemoved += other.NulCharactersRemoved;
         NonFiniteRealsKept += other.NonFiniteRealsKept;
+        other.JsonInvalidIds.ForEach(id => Note(JsonInvalidIds, id));
+        other.NulCharacterIds.ForEach(id => Note(NulCharacterIds, id));
+        other.NonFiniteRealIds.ForEach(id => Note(NonFiniteRealIds, id));
+    }
+
+    public void Clear()
+    {
+        JsonValid = JsonEmptyToNull = JsonInvalidKeptAsString = NulCharactersRemoved = NonFiniteRealsKept = 0;
+        JsonInvalidIds.Clear();
+        NulCharacterIds.Clear();
+        NonFiniteRealIds.Clear();
     }
 }

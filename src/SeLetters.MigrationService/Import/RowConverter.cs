@@ -13,6 +13,8 @@ namespace SeLetters.MigrationService.Import;
 /// </summary>
 internal sealed class RowConverter(TableShape shape)
 {
+    private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
+
     private static readonly JsonSerializerOptions VerbatimString = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly int _idIndex = shape.Mapped.Single(mapped => mapped.Column.Name == "id").SourceIndex;
@@ -21,6 +23,14 @@ internal sealed class RowConverter(TableShape shape)
 
     /// <summary>The converted values, one per <see cref="TableShape.Mapped"/> column; reused between rows.</summary>
     public object?[] Values { get; } = new object?[shape.Mapped.Count];
+
+    /// <summary>
+    /// The parsed JSON of each valid JSON value of the row (null elsewhere), kept for the row's checksum so the text is
+    /// parsed once; valid until the next row.
+    /// </summary>
+    public JsonDocument?[] Documents { get; } = new JsonDocument?[shape.Mapped.Count];
+
+    private int _column;
 
     public int Id { get; private set; }
 
@@ -36,11 +46,18 @@ internal sealed class RowConverter(TableShape shape)
     public void Convert(object?[] source, PolicyCounts? counts)
     {
         Problem = null;
+        for (var i = 0; i < Documents.Length; i++)
+        {
+            Documents[i]?.Dispose();
+            Documents[i] = null;
+        }
+
         Id = ReadId(source);
         for (var i = 0; i < Shape.Mapped.Count; i++)
         {
             var (column, index) = Shape.Mapped[i];
             var value = source[index];
+            _column = i;
             try
             {
                 Values[i] = value is null ? null : ConvertValue(column, value, counts);
@@ -132,7 +149,12 @@ internal sealed class RowConverter(TableShape shape)
             return null;
         }
 
-        if (!IsValidJson(text))
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, JsonOptions);
+        }
+        catch (JsonException)
         {
             if (counts is not null)
             {
@@ -147,7 +169,7 @@ internal sealed class RowConverter(TableShape shape)
         if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
         {
             var node = JsonNode.Parse(text);
-            if (CanonicalJson.RemoveNul(node))
+            if (JsonNul.RemoveNul(node))
             {
                 if (counts is not null)
                 {
@@ -156,8 +178,12 @@ internal sealed class RowConverter(TableShape shape)
                 }
 
                 text = node?.ToJsonString(VerbatimString) ?? "null";
+                document.Dispose();
+                document = JsonDocument.Parse(text, JsonOptions);
             }
         }
+
+        Documents[_column] = document;
 
         if (counts is not null)
         {
@@ -165,33 +191,6 @@ internal sealed class RowConverter(TableShape shape)
         }
 
         return text;
-    }
-
-    /// <summary>Checks the text is one JSON value, without building it (the import's hot path).</summary>
-    private byte[] _utf8 = new byte[16384];
-
-    private bool IsValidJson(string text)
-    {
-        var length = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_utf8.Length < length)
-        {
-            _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
-        }
-
-        var count = System.Text.Encoding.UTF8.GetBytes(text, _utf8);
-        var reader = new Utf8JsonReader(_utf8.AsSpan(0, count), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The source row as a JSON object (source column names), for the quarantine; NUL characters removed, non-finite numbers as strings.</summary>

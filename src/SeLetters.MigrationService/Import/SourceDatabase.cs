@@ -42,15 +42,18 @@ internal sealed partial class SourceDatabase : IDisposable
 
     private readonly DuckDBConnection _connection;
 
-    private SourceDatabase(string path, DuckDBConnection connection)
+    private readonly string _memoryLimit;
+
+    private SourceDatabase(string path, DuckDBConnection connection, string memoryLimit)
     {
         Path = path;
         _connection = connection;
+        _memoryLimit = memoryLimit;
     }
 
     public string Path { get; }
 
-    public static SourceDatabase Open(string path)
+    public static SourceDatabase Open(string path, string memoryLimit)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -76,13 +79,19 @@ internal sealed partial class SourceDatabase : IDisposable
         }
 
         // Streaming needs little memory; DuckDB would otherwise cache up to 80 % of the machine's and keep freed memory.
+        if (!MemorySize().IsMatch(memoryLimit))
+        {
+            connection.Dispose();
+            throw new OperatorException($"Import:SourceMemoryLimit '{memoryLimit}' is not a memory size such as 32MB or 1GB.");
+        }
+
         using (var limit = connection.CreateCommand())
         {
-            limit.CommandText = "SET memory_limit = '64MB'; SET threads = 1; SET allocator_flush_threshold = '4MB'";
+            limit.CommandText = $"SET threads = 1; SET allocator_flush_threshold = '4MB'; SET memory_limit = '{memoryLimit}'";
             limit.ExecuteNonQuery();
         }
 
-        return new SourceDatabase(full, connection);
+        return new SourceDatabase(full, connection, memoryLimit);
     }
 
     /// <summary>A DuckDB file starts with a checksum (8 bytes), the magic "DUCK" and the storage version (uint64).</summary>
@@ -153,6 +162,9 @@ internal sealed partial class SourceDatabase : IDisposable
         }
     }
 
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?\s*[KMGT]i?B$", RegexOptions.IgnoreCase)]
+    private static partial Regex MemorySize();
+
     [GeneratedRegex(@"PID (\d+)")]
     private static partial Regex LockHolder();
 
@@ -160,7 +172,9 @@ internal sealed partial class SourceDatabase : IDisposable
     private static partial Regex NextVal();
 
     /// <summary>Reads the source schema and maps it by name onto the target tables.</summary>
-    public List<TableShape> ReadShapes()
+    public List<TableShape> ReadShapes() => ReadOrExplain(ReadShapesCore);
+
+    private List<TableShape> ReadShapesCore()
     {
         var columns = new Dictionary<string, List<(SourceColumn Column, string? Default)>>(StringComparer.OrdinalIgnoreCase);
         using (var command = _connection.CreateCommand())
@@ -267,7 +281,7 @@ internal sealed partial class SourceDatabase : IDisposable
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT count(*) FROM {SqlIdentifier.Quote(shape.Target.Name)}";
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return Convert.ToInt64(ReadOrExplain(command.ExecuteScalar), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Streams the rows of a table, every source column in the source's order; the array is reused between rows.</summary>
@@ -276,9 +290,9 @@ internal sealed partial class SourceDatabase : IDisposable
         using var command = _connection.CreateCommand();
         command.UseStreamingMode = true;
         command.CommandText = $"SELECT {string.Join(", ", shape.SourceColumns.Select(column => SqlIdentifier.Quote(column.Name)))} FROM {SqlIdentifier.Quote(shape.Target.Name)}";
-        using var reader = command.ExecuteReader();
+        using var reader = ReadOrExplain(command.ExecuteReader);
         var values = new object?[shape.SourceColumns.Count];
-        while (reader.Read())
+        while (ReadOrExplain(reader.Read))
         {
             for (var i = 0; i < values.Length; i++)
             {
@@ -286,6 +300,21 @@ internal sealed partial class SourceDatabase : IDisposable
             }
 
             yield return values;
+        }
+    }
+
+    /// <summary>DuckDB running out of its memory_limit (rows far larger than usual) becomes an error saying what to do.</summary>
+    private T ReadOrExplain<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DuckDBException exception) when (exception.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OperatorException(
+                $"DuckDB needs more memory than Import:SourceMemoryLimit ({_memoryLimit}) to read {Path}: its rows are larger than usual. " +
+                "Run the import again with a higher limit (Import__SourceMemoryLimit=128MB in the environment, or Import:SourceMemoryLimit in appsettings.json); the tables already imported are kept.", exception);
         }
     }
 

@@ -144,6 +144,23 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task DuckDB_running_out_of_its_memory_limit_says_which_setting_to_raise()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000 });
+        var name = postgres.NewDatabaseName();
+
+        var run = await MigrationServiceProcess.RunAsync(
+            postgres.ConnectionStringFor(name), new Dictionary<string, string> { ["Import__SourceMemoryLimit"] = "1MB" }, "import", "--source", source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("DuckDB needs more memory than Import:SourceMemoryLimit (1MB)", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.False(await DatabaseExistsAsync(name));
+    }
+
+    [Fact]
     public async Task Verify_on_a_database_without_the_import_schema_says_so()
     {
         using var folder = new TempFolder();

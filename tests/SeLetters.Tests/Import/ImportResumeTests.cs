@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SeLetters.SampleData.Letters;
 using SeLetters.Tests.Infrastructure;
 
@@ -39,7 +38,7 @@ public sealed class ImportResumeTests(PostgresServerFixture postgres)
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
 
         // Killed (SIGKILL) as soon as the first table is committed, while the next ones are being copied.
-        var killedAt = await KillWhenAsync(database, source, line => line.Contains("letters: ", StringComparison.Ordinal) && line.Contains("rows imported", StringComparison.Ordinal));
+        var killedAt = await ImportRun.KillWhenAsync(database, source, line => line.Contains("letters: ", StringComparison.Ordinal) && line.Contains("rows imported", StringComparison.Ordinal));
         Assert.Equal("running", await Target.ScalarAsync<string>(database, "SELECT status FROM import_runs ORDER BY id DESC LIMIT 1"));
         Assert.Equal(summary.Letters, await Target.CountAsync(database, "letters"));
         Assert.True(await Target.CountAsync(database, "processing_debug") < summary.DebugSteps, killedAt);
@@ -54,35 +53,5 @@ public sealed class ImportResumeTests(PostgresServerFixture postgres)
         Assert.Equal(summary.Matches, await Target.CountAsync(database, "letter_product_matches"));
         Assert.Equal(summary.DebugSteps, await Target.CountAsync(database, "processing_debug"));
         Assert.Equal("interrupted,completed", await Target.ScalarAsync<string>(database, "SELECT string_agg(status, ',' ORDER BY id) FROM import_runs"));
-    }
-
-    /// <summary>Starts an import and kills it (the whole process tree, SIGKILL) when a line of its output matches.</summary>
-    private static async Task<string> KillWhenAsync(string database, string source, Func<string, bool> when)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { RepositoryFiles.ProjectOutput("SeLetters.MigrationService", "SeLetters.MigrationService.dll"), "import", "--source", source })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ConnectionStrings__lettersdb"] = database;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["Import__ReportPath"] = source + ".report.json";
-        start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            output.AppendLine(line);
-            if (when(line))
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(timeout.Token);
-                return output.ToString();
-            }
-        }
-
-        throw new InvalidOperationException("The import ended before the line to kill it at:\n" + output + await process.StandardError.ReadToEndAsync());
     }
 }

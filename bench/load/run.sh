@@ -34,9 +34,10 @@ out() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 . "$root/bench/scratch-postgres.sh"
 # The API's pool (100) and pgbench's 100 clients overlap while the API's idle connections age out; 1 GB of shared
 # buffers, as a database server of this size would have; auto_explain logs the plan of a sample of all statements, so
-# the report can show the plans the searches really used.
+# the report can show the plans the searches really used; pg_stat_statements says where the database's time went.
 scratch_postgres_start "$work" "$port" -c max_connections=300 -c shared_buffers=1GB -c session_preload_libraries=auto_explain \
-  -c auto_explain.log_min_duration=0 -c auto_explain.sample_rate=0.05 -c auto_explain.log_format=json
+  -c auto_explain.log_min_duration=0 -c auto_explain.sample_rate=0.05 -c auto_explain.log_format=json \
+  -c shared_preload_libraries=pg_stat_statements
 api=""
 cleanup() {
   [ -n "$api" ] && kill "$api" 2>/dev/null && wait "$api" 2>/dev/null
@@ -59,6 +60,7 @@ fi
 psql "DROP DATABASE IF EXISTS $database"
 psql "CREATE DATABASE $database TEMPLATE $template"
 psql "ANALYZE" "$database"
+psql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" "$database"
 
 ConnectionStrings__lettersdb="$server;Database=$database" Api__Key="$api_key" \
   Catalogue__Path="$work/IBcatalogue-342000.duckdb" DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
@@ -70,10 +72,16 @@ until curl -fs "http://127.0.0.1:$api_port/health" >/dev/null; do
 done
 
 log_start=$(stat -c %s "$scratch_pgdata/postgres.log")
+psql "SELECT pg_stat_statements_reset()" "$database" >/dev/null
 status=0
 dotnet "$(out bench/load/SeLetters.LoadBench)" \
   --base-url "http://127.0.0.1:$api_port/" --api-key "$api_key" --postgres "$server;Database=$database" \
   --rate "$rate" --latency-seconds "$seconds" --saturation-seconds "$seconds" --output "$root/bench/results" || status=$?
 tail -c +"$((log_start + 1))" "$scratch_pgdata/postgres.log" >"$work/run-postgres.log"
+statements="$root/bench/results/statements-$(date -u +%Y%m%dT%H%M%SZ).txt"
+psql "SELECT rpad(calls::text, 8) || rpad(round(total_exec_time)::text, 10) || rpad(round(mean_exec_time::numeric, 2)::text, 9)
+        || left(regexp_replace(query, '\s+', ' ', 'g'), 170)
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 15" "$database" | sed '1i calls   total ms  mean ms  statement (the whole run, pgbench included)' | tee "$statements"
 dotnet "$(out bench/load/SeLetters.LoadBench)" plans --log "$work/run-postgres.log" --output "$root/bench/results"
 exit "$status"

@@ -188,7 +188,9 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        // CREATE, DROP and RENAME DATABASE write whole directories; on a busy disk that took longer than the default 30 s
+        // (seen in a test while another server loaded the disk), and cancelling half-way helps nobody. Ctrl+C still does.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -22,9 +22,7 @@ api_port="${BENCH_API_PORT:-29340}"
 api_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 server="Host=127.0.0.1;Port=$port;Username=postgres"
 database="load_$letters"
-# A template per schema: a new migration means a new import.
-schema="$(ls "$root/src/SeLetters.Data/Migrations" | grep -v Designer | grep -E '^[0-9]{14}_' | sort | tail -1 | cut -c1-14)"
-template="${database}_template_$schema"
+template="${database}_template"
 
 for project in src/SeLetters.MigrationService src/SeLetters.Api bench/load/SeLetters.LoadBench; do
   dotnet build -c Release -v q -nologo "$root/$project" >/dev/null
@@ -47,14 +45,19 @@ trap cleanup EXIT
 
 dotnet "$(out bench/load/SeLetters.LoadBench)" prepare --letters "$letters" --work "$work"
 psql() { PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "${2:-postgres}" -v ON_ERROR_STOP=1 -qAtc "$1"; }
-# The import runs once per size and schema into a template; every run starts from a fresh copy of it.
-if [ -z "$(psql "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
-  for stale in $(psql "SELECT datname FROM pg_database WHERE datname LIKE '${database}\_template%'"); do psql "DROP DATABASE $stale"; done
+# The import runs once per size into a template; every run starts from a fresh copy of it, the template brought up to
+# date first by the migration service (without a source it only applies new migrations).
+migrate() {
+  ConnectionStrings__lettersdb="$server;Database=$1" DOTNET_ENVIRONMENT=Production Import__Sample=false \
+    dotnet "$(out src/SeLetters.MigrationService)" "${@:2}" >/dev/null
+}
+if [ -n "$(psql "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
+  migrate "$template"
+else
   psql "DROP DATABASE IF EXISTS ${database}_importing"
   psql "CREATE DATABASE ${database}_importing"
   echo "importing $letters letters ..."
-  ConnectionStrings__lettersdb="$server;Database=${database}_importing" DOTNET_ENVIRONMENT=Production Import__Sample=false \
-    dotnet "$(out src/SeLetters.MigrationService)" import --source "$work/letters-$letters.duckdb" >/dev/null
+  migrate "${database}_importing" import --source "$work/letters-$letters.duckdb"
   psql "ALTER DATABASE ${database}_importing RENAME TO $template"
 fi
 psql "DROP DATABASE IF EXISTS $database"

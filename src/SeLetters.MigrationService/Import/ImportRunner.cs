@@ -63,9 +63,10 @@ internal sealed partial class ImportRunner(
             throw new OperatorException("The target database has no imported schema (no migration_quarantine table); run 'import' first, or check ConnectionStrings:lettersdb.");
         }
 
-        var connectionString = db.Database.GetConnectionString()!;
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
-        await using var connection = new NpgsqlConnection(connectionString);
+        // No command timeout: finishing a COPY of millions of rows (its foreign-key checks run at the end) or checksumming
+        // a table takes minutes at 1M letters, and a timeout broke the connection half-way. Ctrl+C still cancels.
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()!) { CommandTimeout = 0 };
+        await using var connection = new NpgsqlConnection(target.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var report = new ImportReport
         {

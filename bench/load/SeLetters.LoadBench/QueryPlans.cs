@@ -8,11 +8,12 @@ namespace SeLetters.LoadBench;
 /// <c>plans --log FILE --output DIR</c>: the plans PostgreSQL actually used for the API's searches during a run, as
 /// logged by auto_explain (run.sh samples a share of all statements in JSON). Groups the searches by their access
 /// paths (which scans on which tables and indexes), so a sequential scan of a large table cannot hide among fast
-/// queries, and writes every sampled search plan next to the report.
+/// queries, and writes the slowest plans of each path next to the report.
 /// </summary>
 internal static class QueryPlans
 {
     private const string PlanHeader = "ms  plan:";
+    private const int SlowestPerPath = 3;
 
     public static int Run(string[] args)
     {
@@ -43,7 +44,9 @@ internal static class QueryPlans
 
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var plansPath = Path.Combine(Directory.CreateDirectory(output).FullName, $"plans-{stamp}.txt");
-        File.WriteAllLines(plansPath, searches.Select(plan => $"-- {plan.Milliseconds:0.###} ms\n{plan.Query}\n{plan.Text}\n"));
+        // The slowest few of each access path: what to look at, without a megabyte of plans.
+        var slowest = searches.GroupBy(plan => plan.AccessPath).SelectMany(shape => shape.OrderByDescending(plan => plan.Milliseconds).Take(SlowestPerPath));
+        File.WriteAllLines(plansPath, slowest.Select(plan => $"-- {plan.Milliseconds:0.###} ms: {plan.AccessPath}\n{plan.Query}\n{plan.Text}\n"));
         var summaryPath = Path.ChangeExtension(plansPath, ".md");
         File.WriteAllText(summaryPath, summary.ToString());
         Console.WriteLine(summary);

@@ -49,7 +49,8 @@ psql() { PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -h 127.0.0.1 
 # date first by the migration service (without a source it only applies new migrations).
 migrate() {
   ConnectionStrings__lettersdb="$server;Database=$1" DOTNET_ENVIRONMENT=Production Import__Sample=false \
-    dotnet "$(out src/SeLetters.MigrationService)" "${@:2}" >/dev/null
+    dotnet "$(out src/SeLetters.MigrationService)" "${@:2}" >"$work/migration-service.log" 2>&1 \
+    || { tail -5 "$work/migration-service.log" >&2; echo "the migration service failed (log: $work/migration-service.log)" >&2; exit 1; }
 }
 if [ -n "$(psql "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
   migrate "$template"

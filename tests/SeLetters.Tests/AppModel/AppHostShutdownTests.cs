@@ -31,8 +31,8 @@ public sealed class AppHostShutdownTests : IDisposable
                 await interrupt.WaitForExitAsync();
             }
 
-            using var exited = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await appHost.WaitForExitAsync(exited.Token);
+            await WaitUntilAsync(() => appHost.HasExited, TimeSpan.FromMinutes(1),
+                () => "The AppHost did not exit within a minute of Ctrl+C:\n" + string.Join("\n", output));
             await WaitUntilAsync(() => ServerProcesses().Count == 0, TimeSpan.FromSeconds(15),
                 () => "PostgreSQL processes are left behind: " + string.Join(", ", ServerProcesses()));
         }

@@ -51,12 +51,17 @@ public sealed class AppHostShutdownTests : IDisposable
 
     private Process StartAppHost()
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Ctrl+C in a terminal reaches a program whose SIGINT is at its default. A test run started in the background
+        // (`nohup ... &`, as a CI agent may) hands its children SIGINT ignored, as POSIX shells do for background jobs,
+        // and .NET then keeps ignoring it: env --default-signal gives the AppHost the terminal's disposition back.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(RepositoryFiles.ProjectOutput("SeLetters.AppHost", "SeLetters.AppHost.dll"));
         start.ArgumentList.Add($"--Postgres:DataDirectory={_dataDirectory.Path}");
         start.ArgumentList.Add("--Postgres:Mode=local");

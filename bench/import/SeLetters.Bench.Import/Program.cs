@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Npgsql;
+using SeLetters.SampleData;
 using SeLetters.SampleData.Letters;
 
 // Measures, for N letters (≈5 products, 5 matches, 6 debug steps each), on fresh databases of the same schema:
@@ -281,25 +282,14 @@ static void DuckExecute(string path, string sql)
 {
     using var connection = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
     connection.Open();
-    using var command = connection.CreateCommand();
-    command.CommandText = sql;
-    command.ExecuteNonQuery();
+    DuckDbStatements.Execute(connection, sql);
 }
 
 static List<string> DuckColumns(string path, string table)
 {
     using var connection = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
     connection.Open();
-    using var command = connection.CreateCommand();
-    command.CommandText = $"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position";
-    using var reader = command.ExecuteReader();
-    var columns = new List<string>();
-    while (reader.Read())
-    {
-        columns.Add(reader.GetString(0));
-    }
-
-    return columns;
+    return DuckDbStatements.Columns(connection, table);
 }
 
 static Dictionary<string, string> ParseArguments(string[] args)

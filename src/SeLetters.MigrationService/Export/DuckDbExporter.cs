@@ -84,7 +84,7 @@ internal sealed partial class DuckDbExporter(ILogger<DuckDbExporter> logger)
         NpgsqlConnection source, NpgsqlTransaction snapshot, DuckDBConnection target, TargetTable table, CancellationToken cancellationToken)
     {
         // The DuckDB table's own column order, so each appended row lines up with it.
-        var columns = DuckDbColumns(target, table.Name).Select(table.Column).ToArray();
+        var columns = Columns(target, table.Name).Select(table.Column).ToArray();
         var select = string.Join(", ", columns.Select(column => column.Kind == ColumnKind.Json
             // Invalid JSON was imported as a jsonb string: give the old application its text back, not a quoted string.
             ? $"CASE WHEN jsonb_typeof({column.Name}) = 'string' THEN {column.Name} #>> '{{}}' ELSE {column.Name}::text END"
@@ -129,21 +129,6 @@ internal sealed partial class DuckDbExporter(ILogger<DuckDbExporter> logger)
             $"SELECT greatest((SELECT coalesce(max(id), 0) + 1 FROM {table}), (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {table}_id_seq))",
             source, snapshot);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static List<string> DuckDbColumns(DuckDBConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT column_name FROM information_schema.columns WHERE table_name = $table ORDER BY ordinal_position";
-        command.Parameters.Add(new DuckDBParameter("table", table));
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
     }
 
     private static async Task EnsureDiskSpaceAsync(NpgsqlConnection source, string output, CancellationToken cancellationToken)

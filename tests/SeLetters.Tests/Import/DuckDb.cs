@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using SeLetters.SampleData;
 
 namespace SeLetters.Tests.Import;
 
@@ -21,9 +22,7 @@ internal static class DuckDb
         connection.Open();
         foreach (var sql in statements)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.ExecuteNonQuery();
+            DuckDbStatements.Execute(connection, sql);
         }
     }
 
@@ -31,15 +30,6 @@ internal static class DuckDb
     {
         using var connection = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position";
-        using var reader = command.ExecuteReader();
-        var columns = new List<string>();
-        while (reader.Read())
-        {
-            columns.Add(reader.GetString(0));
-        }
-
-        return columns;
+        return DuckDbStatements.Columns(connection, table);
     }
 }

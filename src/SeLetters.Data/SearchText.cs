@@ -6,10 +6,10 @@ namespace SeLetters.Data;
 /// </summary>
 public static class SearchText
 {
-    /// <summary>The shadow property of <see cref="Entities.Letter"/> and <see cref="Entities.LetterProduct"/>.</summary>
+    /// <summary>The shadow property of <see cref="Entities.Letter"/> (products have letter_product_search instead).</summary>
     public const string Property = "SearchText";
 
-    public const string Column = "search_text";
+    internal const string Column = "search_text";
 
     internal static string Of(params string[] columns) =>
         $"lower({string.Join(" || E'\\n' || ", columns.Select(column => $"coalesce({column}, '')"))})";

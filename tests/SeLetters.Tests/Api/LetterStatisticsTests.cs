@@ -133,5 +133,24 @@ public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsy
         Assert.Equal(await Target.ScalarAsync<string>(_database, Recount), await Target.ScalarAsync<string>(_database, FromTotals));
     }
 
+    [Fact]
+    public async Task The_api_folds_the_change_rows_by_itself()
+    {
+        await using var folding = LettersApiFactory.For(_database, ("Api:StatisticsFoldInterval", "00:00:00.2"));
+        using var writer = folding.CreateWriter();
+        await StoreAsync(writer, Letter("folded.pdf"));
+        var expected = await Target.ScalarAsync<string>(_database, Recount);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await Target.CountAsync(_database, "letter_statistics_changes") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the change rows were not folded within 10 s");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(expected, await Target.ScalarAsync<string>(_database, FromTotals));
+        Assert.Equal(1, await Target.ScalarAsync<int>(_database, "SELECT value FROM letter_statistics WHERE metric = 'letters'"));
+    }
+
     public async Task DisposeAsync() => await _api.DisposeAsync();
 }

@@ -152,5 +152,27 @@ public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsy
         Assert.Equal(1, await Target.ScalarAsync<int>(_database, "SELECT value FROM letter_statistics WHERE metric = 'letters'"));
     }
 
+    [Fact]
+    public async Task Letters_per_day_covers_the_last_30_days_up_to_today_only()
+    {
+        using var writer = _api.CreateWriter();
+        foreach (var name in new[] { "today.pdf", "29-days-ago.pdf", "30-days-ago.pdf", "tomorrow.pdf" })
+        {
+            await StoreAsync(writer, Letter(name));
+        }
+
+        // Imported letters keep their source's created_at, also one after today (a skewed clock).
+        await Target.ExecuteAsync(_database, """
+            UPDATE letters SET created_at = current_date + CASE document_name
+                WHEN '29-days-ago.pdf' THEN -29 WHEN '30-days-ago.pdf' THEN -30 WHEN 'tomorrow.pdf' THEN 1 ELSE 0 END
+            """);
+        var today = await Target.ScalarAsync<DateTime>(_database, "SELECT current_date::timestamp");
+
+        var days = (await GetJsonAsync(_api.CreateClient(), "/api/letters/statistics")).GetProperty("letters_per_day").EnumerateArray()
+            .Select(day => (day.GetProperty("day").GetString(), day.GetProperty("count").GetInt32())).ToList();
+
+        Assert.Equal([($"{today.AddDays(-29):yyyy-MM-dd}", 1), ($"{today:yyyy-MM-dd}", 1)], days);
+    }
+
     public async Task DisposeAsync() => await _api.DisposeAsync();
 }

@@ -13,11 +13,11 @@ internal sealed record LoadOptions(
     TimeSpan SaturationPhase,
     string OutputDirectory,
     int Seed,
-    bool OnlyGetById)
+    Operation? Only)
 {
     public const string Usage =
         "usage: SeLetters.LoadBench --base-url URL --api-key KEY --postgres CONNECTION_STRING "
-        + "[--rate 500] [--latency-seconds 60] [--clients 100] [--saturation-seconds 60] [--output bench/results] [--seed 1] [--only get-by-id]";
+        + "[--rate 500] [--latency-seconds 60] [--clients 100] [--saturation-seconds 60] [--output bench/results] [--seed 1] [--only search|get-by-id|statistics|store]";
 
     public static LoadOptions Parse(string[] args)
     {
@@ -58,9 +58,12 @@ internal sealed record LoadOptions(
             Number("seed", 1),
             values.GetValueOrDefault("only") switch
             {
-                null => false,
-                "get-by-id" => true,
-                var other => throw new ArgumentException($"--only takes get-by-id, not '{other}'"),
+                null => null,
+                "search" => Operation.Search,
+                "get-by-id" => Operation.GetById,
+                "statistics" => Operation.Statistics,
+                "store" => Operation.Store,
+                var other => throw new ArgumentException($"--only takes search, get-by-id, statistics or store, not '{other}'"),
             });
     }
 }

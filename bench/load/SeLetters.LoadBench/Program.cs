@@ -46,9 +46,9 @@ if (existingIds.Count == 0)
 }
 
 var workload = new Workload(http, options.ApiKey, existingIds);
-if (options.OnlyGetById)
+if (options.Only is { } only)
 {
-    return await GetByIdOnlyAsync(options, workload);
+    return await OnlyAsync(options, workload, only);
 }
 
 Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} req/s ...");
@@ -88,18 +88,26 @@ Console.WriteLine(report.ToMarkdown());
 Console.WriteLine($"Written: {jsonPath}, {markdownPath}");
 return report.Targets().All(target => target.Met) ? 0 : 3;
 
-// Tuning the get-by-id path needs only phase 2b and its pgbench baseline, not the whole 3-minute run.
-static async Task<int> GetByIdOnlyAsync(LoadOptions options, Workload workload)
+// Tuning one endpoint needs only its saturation (and for get by id the pgbench baseline), not the whole run; the
+// throughput of each endpoint alone is also what the mix's ceiling is made of.
+static async Task<int> OnlyAsync(LoadOptions options, Workload workload, Operation operation)
 {
-    Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} get-by-id req/s ...");
-    await Phases.ConstantRateAsync("warm-up", workload, Math.Max(1, options.Rate / 5), TimeSpan.FromSeconds(10), options.Seed, _ => Operation.GetById);
-    Console.WriteLine($"Phase 2b: get by id only, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
-    var phase = await Phases.SaturationAsync("Phase 2b: saturation, get by id only", workload, options.Clients, options.SaturationPhase, options.Seed + 3, _ => Operation.GetById);
+    Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} {operation} req/s ...");
+    await Phases.ConstantRateAsync("warm-up", workload, Math.Max(1, options.Rate / 5), TimeSpan.FromSeconds(10), options.Seed, _ => operation);
+    Console.WriteLine($"Saturation: {operation} only, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
+    var phase = await Phases.SaturationAsync($"Saturation, {operation} only", workload, options.Clients, options.SaturationPhase, options.Seed + 3, _ => operation);
     var api = phase.Operations.Single();
+    var line = FormattableString.Invariant(
+        $"{operation}: API {api.Throughput:F0} req/s (p50 {api.P50Ms} ms, p99 {api.P99Ms} ms, max {api.MaxMs} ms, statuses {string.Join(", ", api.Statuses.Select(s => $"{s.Key}: {s.Value}"))})");
+    if (operation != Operation.GetById)
+    {
+        Console.WriteLine(line);
+        return api.Errors == 0 ? 0 : 3;
+    }
+
     Console.WriteLine($"pgbench: get-by-id reads, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
     var pgbench = await PgBench.GetByIdThroughputAsync(options.PostgresConnectionString, options.Clients, options.SaturationPhase);
     var ratio = api.Throughput / pgbench;
-    Console.WriteLine(FormattableString.Invariant(
-        $"Get by id: API {api.Throughput:F0} req/s (p50 {api.P50Ms} ms, p99 {api.P99Ms} ms, max {api.MaxMs} ms, statuses {string.Join(", ", api.Statuses.Select(s => $"{s.Key}: {s.Value}"))}) vs pgbench {pgbench:F0} tps: ratio {ratio:F2}"));
+    Console.WriteLine(FormattableString.Invariant($"{line} vs pgbench {pgbench:F0} tps: ratio {ratio:F2}"));
     return api.Errors == 0 && ratio >= 0.5 ? 0 : 3;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SeLetters.Api.Catalogue;
@@ -11,6 +12,8 @@ namespace SeLetters.Api.Letters;
 /// <summary>The letters in PostgreSQL, each read joined with its catalogue rows.</summary>
 internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue)
 {
+    private const int SortWalkRows = 4000;
+
     /// <summary>
     /// Stores the letter with everything under it in one transaction, unless a letter with the same file hash is already
     /// stored: then that letter's id comes back with <c>Created = false</c>.
@@ -74,44 +77,75 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         var matching = Filter(db.Letters.AsNoTracking(), query);
 
         // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
-        // selective search it is every match, so its page is sorted from those ids alone. Only a broad search (more
-        // matches than the limit, so at least one row in N / countLimit) is read in sort order, filtering as it goes:
-        // that is the plan PostgreSQL prefers for any ORDER BY ... LIMIT, and it passes over the whole table when the
-        // filters match far fewer rows than the planner expects (a term and a product range that never meet).
+        // selective search it is every match, so its page is sorted from those ids alone.
         var candidates = await matching.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
         var capped = candidates.Count > countLimit;
-        var source = capped ? matching : db.Letters.AsNoTracking().Where(l => candidates.Contains(l.Id));
 
         var page = query.Page ?? 1;
         var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
-        var data = await Sort(source, query.SortBy ?? "created_at", query.SortOrder != "asc")
-            .Skip((page - 1) * limit)
-            .Take(limit)
-            .Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
-                l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status))
-            .ToListAsync(cancellationToken);
+        var sortBy = query.SortBy ?? "created_at";
+        var descending = query.SortOrder != "asc";
+        IQueryable<Letter> PageOf(IQueryable<Letter> letters) => Sort(letters, sortBy, descending).Skip((page - 1) * limit).Take(limit);
+
+        List<LetterSummary> data;
+        if (!capped)
+        {
+            data = await Summaries(PageOf(db.Letters.AsNoTracking().Where(l => candidates.Contains(l.Id)))).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // A broad search (at least one match in N / countLimit rows) is read in sort order, filtering as it goes, but
+            // only through the first SortWalkRows rows of that order: where the matches cluster elsewhere in the order
+            // (the letters of one product range have similar names), walking on would pass over most of the table.
+            // A full page from the walk is exact: every match after those rows comes later in the order.
+            data = await Summaries(PageOf(Filter(Sort(db.Letters.AsNoTracking(), sortBy, descending).Take(SortWalkRows), query))).ToListAsync(cancellationToken);
+            if (data.Count < limit)
+            {
+                data = await WithoutIndexWalksAsync(token => Summaries(PageOf(matching)).ToListAsync(token), cancellationToken);
+            }
+        }
+
         return new PagedResult<LetterSummary>(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
     }
 
+    private static IQueryable<LetterSummary> Summaries(IQueryable<Letter> letters) =>
+        letters.Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
+            l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status));
+
+    /// <summary>
+    /// Runs the query with index scans off, so PostgreSQL collects the matches through the filters' bitmap indexes and
+    /// sorts them, instead of walking a sort index in the hope of meeting them early.
+    /// </summary>
+    private Task<List<LetterSummary>> WithoutIndexWalksAsync(Func<CancellationToken, Task<List<LetterSummary>>> read, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_indexscan = off", token);
+            var rows = await read(token);
+            await transaction.CommitAsync(token);
+            return rows;
+        }, cancellationToken);
+
     private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query)
     {
-        if (!string.IsNullOrEmpty(query.Search))
-        {
-            var pattern = SearchPattern(query.Search);
-            letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), pattern, LikePattern.Escape));
-        }
-
+        var term = string.IsNullOrEmpty(query.Search) ? null : SearchPattern(query.Search);
         if (!string.IsNullOrEmpty(query.Product))
         {
-            // Materialised, so the letters with a matching product are found through the trigram index once, whatever
-            // the planner guesses about how they overlap with the other filters.
-            var pattern = SearchPattern(query.Product);
-            var withProduct = db.Database.SqlQuery<int>($"""
-                WITH matching AS MATERIALIZED (
-                    SELECT letter_id FROM letter_product_search WHERE search_text LIKE {pattern} ESCAPE '\')
-                SELECT letter_id AS "Value" FROM matching
-                """);
+            // The product search row carries the letter's own search text too, so a term and a product are matched on
+            // one narrow row, their trigram bitmaps ANDed, before any letter is read. Materialised, so those letters are
+            // found through the trigram indexes once, whatever the planner guesses about how they overlap with the other
+            // filters.
+            object[] patterns = term is null ? [SearchPattern(query.Product)] : [SearchPattern(query.Product), term];
+            var withProduct = db.Database.SqlQuery<int>(FormattableStringFactory.Create(
+                """WITH matching AS MATERIALIZED (SELECT letter_id FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\'"""
+                + (term is null ? "" : """ AND letter_text LIKE {1} ESCAPE '\'""")
+                + """) SELECT letter_id AS "Value" FROM matching""",
+                patterns));
             letters = letters.Where(l => withProduct.Contains(l.Id));
+        }
+        else if (term is not null)
+        {
+            letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), term, LikePattern.Escape));
         }
 
         if (query.Status is { } status)

@@ -25,6 +25,48 @@ namespace SeLetters.Data.Migrations
             ("idx_letters_extraction_confidence", "letters (extraction_confidence, id)"),
         ];
 
+        /// <summary>
+        /// The functions behind letter_product_search as this migration created them; <see cref="ProductSearchLetterText"/>
+        /// replaces them and restores these on its way down.
+        /// </summary>
+        internal const string ProductSearchFunctions = """
+            CREATE OR REPLACE FUNCTION letter_product_search_line(product_identifier text, range_label text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT lower(coalesce(product_identifier, '') || E'\n' || coalesce(range_label, ''))
+            $$;
+            CREATE OR REPLACE FUNCTION letter_product_search_recompute(letter integer) RETURNS void LANGUAGE sql AS $$
+                DELETE FROM letter_product_search WHERE letter_id = letter;
+                INSERT INTO letter_product_search (letter_id, search_text)
+                SELECT letter, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id)
+                FROM letter_products WHERE letter_id = letter
+                HAVING count(*) > 0;
+            $$;
+            -- A new product appends its line; anything else recomputes the letter's text (a cascade from a deleted
+            -- letter finds no products left and leaves no row).
+            CREATE OR REPLACE FUNCTION letter_product_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO letter_product_search (letter_id, search_text)
+                    VALUES (NEW.letter_id, letter_product_search_line(NEW.product_identifier, NEW.range_label))
+                    ON CONFLICT (letter_id) DO UPDATE SET search_text = letter_product_search.search_text || E'\n' || excluded.search_text;
+                    RETURN NULL;
+                END IF;
+                PERFORM letter_product_search_recompute(OLD.letter_id);
+                IF TG_OP = 'UPDATE' AND NEW.letter_id IS DISTINCT FROM OLD.letter_id THEN
+                    PERFORM letter_product_search_recompute(NEW.letter_id);
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+            CREATE OR REPLACE FUNCTION refresh_letter_product_search() RETURNS void LANGUAGE sql AS $$
+                INSERT INTO letter_product_search (letter_id, search_text)
+                SELECT letter_id, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id)
+                FROM letter_products GROUP BY letter_id
+                ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text
+                WHERE letter_product_search.search_text IS DISTINCT FROM excluded.search_text;
+            $$;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -45,42 +87,8 @@ namespace SeLetters.Data.Migrations
                     CONSTRAINT letter_product_search_pkey PRIMARY KEY (letter_id),
                     CONSTRAINT letter_product_search_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES letters (id) ON DELETE CASCADE
                 );
-                CREATE FUNCTION letter_product_search_line(product_identifier text, range_label text) RETURNS text
-                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-                    SELECT lower(coalesce(product_identifier, '') || E'\n' || coalesce(range_label, ''))
-                $$;
-                CREATE FUNCTION letter_product_search_recompute(letter integer) RETURNS void LANGUAGE sql AS $$
-                    DELETE FROM letter_product_search WHERE letter_id = letter;
-                    INSERT INTO letter_product_search (letter_id, search_text)
-                    SELECT letter, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id)
-                    FROM letter_products WHERE letter_id = letter
-                    HAVING count(*) > 0;
-                $$;
-                -- A new product appends its line; anything else recomputes the letter's text (a cascade from a deleted
-                -- letter finds no products left and leaves no row).
-                CREATE FUNCTION letter_product_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP = 'INSERT' THEN
-                        INSERT INTO letter_product_search (letter_id, search_text)
-                        VALUES (NEW.letter_id, letter_product_search_line(NEW.product_identifier, NEW.range_label))
-                        ON CONFLICT (letter_id) DO UPDATE SET search_text = letter_product_search.search_text || E'\n' || excluded.search_text;
-                        RETURN NULL;
-                    END IF;
-                    PERFORM letter_product_search_recompute(OLD.letter_id);
-                    IF TG_OP = 'UPDATE' AND NEW.letter_id IS DISTINCT FROM OLD.letter_id THEN
-                        PERFORM letter_product_search_recompute(NEW.letter_id);
-                    END IF;
-                    RETURN NULL;
-                END
-                $$;
-                CREATE FUNCTION refresh_letter_product_search() RETURNS void LANGUAGE sql AS $$
-                    INSERT INTO letter_product_search (letter_id, search_text)
-                    SELECT letter_id, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id)
-                    FROM letter_products GROUP BY letter_id
-                    ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text
-                    WHERE letter_product_search.search_text IS DISTINCT FROM excluded.search_text;
-                $$;
                 """);
+            migrationBuilder.Sql(ProductSearchFunctions);
             migrationBuilder.Sql($"""
                 CREATE TRIGGER letter_products_search_insert AFTER INSERT ON letter_products
                     FOR EACH ROW WHEN ({BulkLoad.TriggersEnabled}) EXECUTE FUNCTION letter_product_search_changed();

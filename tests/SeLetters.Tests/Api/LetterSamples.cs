@@ -43,6 +43,10 @@ public static class LetterSamples
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
     }
 
+    /// <summary>The ids of a search page, in order.</summary>
+    public static List<int> Ids(JsonElement page) =>
+        page.GetProperty("data").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()).ToList();
+
     public static async Task<JsonElement> GetJsonAsync(HttpClient client, string uri)
     {
         using var response = await client.GetAsync(uri);

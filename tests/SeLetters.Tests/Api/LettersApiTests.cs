@@ -517,9 +517,6 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
     private static List<string?> Names(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(l => l.GetProperty("document_name").GetString()).ToList();
 
-    private static List<int> Ids(JsonElement page) =>
-        page.GetProperty("data").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()).ToList();
-
     private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_database);

@@ -1,19 +1,23 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
 
 namespace SeLetters.Tests.Api;
 
-/// <summary>letter_product_search, what ?product= matches, against its definition recomputed from letter_products.</summary>
+/// <summary>letter_product_search, what ?product= matches, against its definition recomputed from letter_products and letters.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
-    private const string Kept = "SELECT coalesce(string_agg(letter_id || ':' || search_text, '|' ORDER BY letter_id), '') FROM letter_product_search";
+    private const string Kept = """
+        SELECT coalesce(string_agg(letter_id || ':' || search_text || ':' || letter_text, '|' ORDER BY letter_id), '') FROM letter_product_search
+        """;
 
     private const string Recomputed = """
-        SELECT coalesce(string_agg(letter_id || ':' || text, '|' ORDER BY letter_id), '')
+        SELECT coalesce(string_agg(letter_id || ':' || text || ':' || l.search_text, '|' ORDER BY letter_id), '')
         FROM (SELECT letter_id, string_agg(lower(coalesce(product_identifier, '') || E'\n' || coalesce(range_label, '')), E'\n' ORDER BY id) AS text
               FROM letter_products GROUP BY letter_id) p
+        JOIN letters l ON l.id = p.letter_id
         """;
 
     private string _database = "";
@@ -43,12 +47,24 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         await Target.ExecuteAsync(_database, $"DELETE FROM letter_products WHERE id = (SELECT min(id) FROM letter_products WHERE letter_id = {ids[1]})");
         await Target.ExecuteAsync(_database, $"DELETE FROM letter_products WHERE letter_id = {ids[2]}");
         await Target.ExecuteAsync(_database, $"UPDATE letter_products SET range_label = 'Sepam', letter_id = {ids[4]} WHERE letter_id = {ids[3]}");
+        // The letter's own text, which a term is matched against, changed through the API and directly.
+        using (var patched = await writer.PatchAsJsonAsync($"/api/letters/{ids[4]}", new JsonObject { ["document_title"] = "Relay retirement notice" }))
+        {
+            Assert.True(patched.IsSuccessStatusCode);
+        }
+
+        await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Renamed-{ids[5]}.pdf' WHERE id = {ids[5]}");
 
         var kept = await Target.ScalarAsync<string>(_database, Kept);
         Assert.Equal(await Target.ScalarAsync<string>(_database, Recomputed), kept);
         Assert.Contains("äbc-5", kept);
+        Assert.Contains($"renamed-{ids[5]}.pdf", kept);
         Assert.Equal(0, await Target.ScalarAsync<int>(_database, $"SELECT count(*) FROM letter_product_search WHERE letter_id = {ids[2]}"));
-        Assert.Equal([ids[4]], (await GetJsonAsync(_api.CreateClient(), "/api/letters?product=SEPAM")).GetProperty("data").EnumerateArray().Select(l => l.GetProperty("id").GetInt32()));
+        var client = _api.CreateClient();
+        Assert.Equal([ids[4]], Ids(await GetJsonAsync(client, "/api/letters?product=SEPAM")));
+        Assert.Equal([ids[4]], Ids(await GetJsonAsync(client, "/api/letters?product=SEPAM&search=retirement")));
+        Assert.Empty(Ids(await GetJsonAsync(client, "/api/letters?product=SEPAM&search=p-6.pdf")));
+        Assert.Equal([ids[5]], Ids(await GetJsonAsync(client, "/api/letters?product=BC-5&search=RENAMED")));
     }
 
     [Fact]
@@ -64,7 +80,7 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         await Target.ExecuteAsync(_database, "SELECT refresh_letter_product_search()");
 
         Assert.Equal(await Target.ScalarAsync<string>(_database, Recomputed), await Target.ScalarAsync<string>(_database, Kept));
-        Assert.Equal("1:x1\ntesys d\nx2\n|2:y\npix", await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal("1:x1\ntesys d\nx2\n:a.pdf\n\nin/a.pdf|2:y\npix:b.pdf\n\nin/b.pdf", await Target.ScalarAsync<string>(_database, Kept));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();

@@ -78,14 +78,18 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
         // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
         // selective search it is every match, so its page is sorted from those ids alone.
-        var candidates = await matching.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
+        // Plain locals, not expressions, in the queries: EF Core compiles a delegate to evaluate any other captured
+        // expression, on every execution.
+        var candidateCount = countLimit + 1;
+        var candidates = await matching.Select(l => l.Id).Take(candidateCount).ToListAsync(cancellationToken);
         var capped = candidates.Count > countLimit;
 
         var page = query.Page ?? 1;
         var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
         var sortBy = query.SortBy ?? "created_at";
         var descending = query.SortOrder != "asc";
-        IQueryable<Letter> PageOf(IQueryable<Letter> letters) => Sort(letters, sortBy, descending).Skip((page - 1) * limit).Take(limit);
+        var skip = (page - 1) * limit;
+        IQueryable<Letter> PageOf(IQueryable<Letter> letters) => Sort(letters, sortBy, descending).Skip(skip).Take(limit);
 
         List<LetterSummary> data;
         if (!capped)

@@ -145,31 +145,13 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
     }
 
     /// <summary>
-    /// Row by row: merges the source rows (converted and checksummed, sorted by id) with the target's row checksums,
-    /// computed by PostgreSQL, in id order.
+    /// Row by row: merges the source rows' checksums, sorted by id, with the target's, computed by PostgreSQL, in id
+    /// order. Both sides stream, so memory stays the same whatever the number of rows.
     /// </summary>
     public async Task<TableVerification> VerifyTableAsync(SourceDatabase source, TableShape shape, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var name = shape.Target.Name;
         var result = new TableVerification { Table = name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown };
-        var checksum = new RowChecksum();
-
-        // 16 bytes per source row (id and 64 bits of the checksum), sorted by id for the merge with the target.
-        var sourceRows = new List<(int Id, long Hash)>(shape.Present ? (int)Math.Min(source.Count(shape), int.MaxValue) : 0);
-        if (shape.Present)
-        {
-            var converter = new RowConverter(shape);
-            foreach (var row in source.ReadRows(shape))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                converter.Convert(row, result.Policies);
-                sourceRows.Add((converter.Id, checksum.Compute(converter)));
-            }
-
-            sourceRows.Sort((a, b) => a.Id.CompareTo(b.Id));
-        }
-
-        result.SourceRows = sourceRows.Count;
         var quarantined = new IdSet();
         await using (var command = new NpgsqlCommand("SELECT source_id FROM migration_quarantine WHERE source_table = @table", connection))
         {
@@ -181,8 +163,9 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
             }
         }
 
+        using var sourceRows = SourceChecksumsById(source, shape, result, cancellationToken).GetEnumerator();
+        var more = sourceRows.MoveNext();
         var columns = shape.Present ? shape.Mapped : [(shape.Target.Column("id"), 0)];
-        var next = 0;
         await using (var command = new NpgsqlCommand($"{RowChecksum.TargetSql(name, columns)} ORDER BY t.id", connection) { CommandTimeout = 0 })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -190,14 +173,15 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
             {
                 result.TargetRows++;
                 var id = reader.GetInt32(0);
-                while (next < sourceRows.Count && sourceRows[next].Id < id)
+                while (more && sourceRows.Current.Id < id)
                 {
-                    NotInTarget(result, quarantined, sourceRows[next++].Id);
+                    NotInTarget(result, quarantined, sourceRows.Current.Id);
+                    more = sourceRows.MoveNext();
                 }
 
-                if (next < sourceRows.Count && sourceRows[next].Id == id)
+                if (more && sourceRows.Current.Id == id)
                 {
-                    if (sourceRows[next].Hash == reader.GetInt64(1))
+                    if (sourceRows.Current.Hash == reader.GetInt64(1))
                     {
                         result.Imported++;
                     }
@@ -207,7 +191,7 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
                         Note(result.ChecksumMismatchIds, id);
                     }
 
-                    next++;
+                    more = sourceRows.MoveNext();
                 }
                 else
                 {
@@ -216,12 +200,30 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
             }
         }
 
-        while (next < sourceRows.Count)
+        while (more)
         {
-            NotInTarget(result, quarantined, sourceRows[next++].Id);
+            NotInTarget(result, quarantined, sourceRows.Current.Id);
+            more = sourceRows.MoveNext();
         }
 
         return result;
+    }
+
+    /// <summary>The id and checksum of each source row, in id order; counts the rows and the policies into <paramref name="result"/>.</summary>
+    private static IEnumerable<(int Id, long Hash)> SourceChecksumsById(SourceDatabase source, TableShape shape, TableVerification result, CancellationToken cancellationToken) =>
+        shape.Present ? IdSort.Sort(SourceChecksums(source, shape, result, cancellationToken)) : [];
+
+    private static IEnumerable<(int Id, long Hash)> SourceChecksums(SourceDatabase source, TableShape shape, TableVerification result, CancellationToken cancellationToken)
+    {
+        var converter = new RowConverter(shape);
+        var checksum = new RowChecksum();
+        foreach (var row in source.ReadRows(shape))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            converter.Convert(row, result.Policies);
+            result.SourceRows++;
+            yield return (converter.Id, checksum.Compute(converter));
+        }
     }
 
     private static void NotInTarget(TableVerification result, IdSet quarantined, int id)

@@ -144,6 +144,36 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task Verify_names_the_differing_ids_when_the_source_is_not_stored_in_id_order()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 10 });
+        // The verification reads the source sorted by id to merge it with the target; stored backwards, only the sort puts it in order.
+        DuckDb.Execute(source,
+            "CREATE TABLE reversed AS SELECT * FROM processing_debug ORDER BY id DESC",
+            "DROP TABLE processing_debug",
+            "ALTER TABLE reversed RENAME TO processing_debug");
+        Assert.Equal(DuckDb.Scalar<int>(source, "SELECT max(id) FROM processing_debug"), DuckDb.Scalar<int>(source, "SELECT id FROM processing_debug LIMIT 1"));
+        var rows = DuckDb.Scalar<long>(source, "SELECT count(*) FROM processing_debug");
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+        Assert.Equal(0, (await ImportRun.ImportAsync(database, folder, source)).ExitCode);
+
+        await Target.ExecuteAsync(database,
+            "UPDATE processing_debug SET processing_step = 'edited' WHERE id IN (7, 30); DELETE FROM processing_debug WHERE id IN (2, 41); " +
+            "INSERT INTO processing_debug (id, letter_id, processing_step) VALUES (100000, 1, 'added')");
+        var run = await ImportRun.VerifyAsync(database, folder, source);
+
+        Assert.Equal(3, run.ExitCode);
+        var table = run.Table("verification", "processing_debug");
+        Assert.Equal([7, 30], table.GetProperty("checksum_mismatch_ids").EnumerateArray().Select(id => id.GetInt32()));
+        Assert.Equal([2, 41], table.GetProperty("missing_ids").EnumerateArray().Select(id => id.GetInt32()));
+        Assert.Equal(1, table.GetProperty("only_in_target").GetInt64());
+        Assert.Equal(rows, table.GetProperty("source_rows").GetInt64());
+        Assert.Equal(rows - 4, table.GetProperty("imported").GetInt64());
+    }
+
+    [Fact]
     public async Task DuckDB_running_out_of_its_memory_limit_says_which_setting_to_raise()
     {
         using var folder = new TempFolder();

@@ -81,7 +81,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         // Plain locals, not expressions, in the queries: EF Core compiles a delegate to evaluate any other captured
         // expression, on every execution.
         var candidateCount = countLimit + 1;
-        var candidates = await matching.Select(l => l.Id).Take(candidateCount).ToListAsync(cancellationToken);
+        // A product filter with nothing else but a term needs no letter row: its product search rows are the matches,
+        // and the limit stops reading them (through the filter below, all of them are collected first).
+        var candidateIds = query is { Product.Length: > 0, Status: null, CreatedFrom: null, CreatedTo: null, MinConfidence: null, MaxConfidence: null }
+            ? ProductMatches(query, materialised: false)
+            : matching.Select(l => l.Id);
+        var candidates = await candidateIds.Take(candidateCount).ToListAsync(cancellationToken);
         var capped = candidates.Count > countLimit;
 
         var page = query.Page ?? 1;
@@ -132,23 +137,16 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query)
     {
-        var term = string.IsNullOrEmpty(query.Search) ? null : SearchPattern(query.Search);
         if (!string.IsNullOrEmpty(query.Product))
         {
-            // The product search row carries the letter's own search text too, so a term and a product are matched on
-            // one narrow row, their trigram bitmaps ANDed, before any letter is read. Materialised, so those letters are
-            // found through the trigram indexes once, whatever the planner guesses about how they overlap with the other
-            // filters.
-            object[] patterns = term is null ? [SearchPattern(query.Product)] : [SearchPattern(query.Product), term];
-            var withProduct = db.Database.SqlQuery<int>(FormattableStringFactory.Create(
-                """WITH matching AS MATERIALIZED (SELECT letter_id FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\'"""
-                + (term is null ? "" : """ AND letter_text LIKE {1} ESCAPE '\'""")
-                + """) SELECT letter_id AS "Value" FROM matching""",
-                patterns));
+            // Materialised, so the letters with a matching product are found through the trigram indexes once, whatever
+            // the planner guesses about how they overlap with the other filters.
+            var withProduct = ProductMatches(query, materialised: true);
             letters = letters.Where(l => withProduct.Contains(l.Id));
         }
-        else if (term is not null)
+        else if (!string.IsNullOrEmpty(query.Search))
         {
+            var term = SearchPattern(query.Search);
             letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), term, LikePattern.Escape));
         }
 
@@ -181,6 +179,22 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         }
 
         return letters;
+    }
+
+    /// <summary>
+    /// The ids of the letters with a product matching <c>?product=</c> and, given <c>?search=</c>, whose own text matches
+    /// it: the product search row carries the letter's search text too, so both are matched on one narrow row, their
+    /// trigram bitmaps ANDed, before any letter is read.
+    /// </summary>
+    private IQueryable<int> ProductMatches(LetterSearchQuery query, bool materialised)
+    {
+        var product = SearchPattern(query.Product!);
+        var term = string.IsNullOrEmpty(query.Search) ? null : SearchPattern(query.Search);
+        var rows = """SELECT letter_id AS "Value" FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\'"""
+            + (term is null ? "" : """ AND letter_text LIKE {1} ESCAPE '\'""");
+        object[] patterns = term is null ? [product] : [product, term];
+        return db.Database.SqlQuery<int>(FormattableStringFactory.Create(
+            materialised ? $"""WITH matching AS MATERIALIZED ({rows}) SELECT "Value" FROM matching""" : rows, patterns));
     }
 
     /// <summary>A LIKE pattern for the lower-cased search text, the term's own wildcards taken literally.</summary>

@@ -77,12 +77,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         var matching = Filter(db.Letters.AsNoTracking(), query);
 
         // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
-        // selective search it is every match, so its page is sorted from those ids alone.
+        // selective search it is every match, so its page is sorted from those ids alone. With only a term and a
+        // product, the product search rows are the matches: no letter row is read, and the limit stops the reading
+        // (through Filter, all of them would be collected first).
         // Plain locals, not expressions, in the queries: EF Core compiles a delegate to evaluate any other captured
         // expression, on every execution.
         var candidateCount = countLimit + 1;
-        // A product filter with nothing else but a term needs no letter row: its product search rows are the matches,
-        // and the limit stops reading them (through the filter below, all of them are collected first).
         var candidateIds = query is { Product.Length: > 0, Status: null, CreatedFrom: null, CreatedTo: null, MinConfidence: null, MaxConfidence: null }
             ? ProductMatches(query, materialised: false)
             : matching.Select(l => l.Id);

@@ -417,6 +417,23 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_broad_search_whose_matches_come_late_in_the_sort_order_still_gets_its_page()
+    {
+        await using var api = LettersApiFactory.For(_database, ("Api:SearchCountLimit", "4"));
+        // 5,000 letters in name order, the matches among the last 10: past the rows a sort walk reads before giving up.
+        await ExecuteAsync("""
+            INSERT INTO letters (document_name, source_file_path)
+            SELECT CASE WHEN n > 4990 THEN format('z-needle-%s.pdf', n) ELSE format('a-%s.pdf', n) END, 'in/x.pdf'
+            FROM generate_series(1, 5000) AS n
+            """);
+
+        var page = await GetJsonAsync(api.CreateClient(), "/api/letters?search=needle&sort_by=document_name&sort_order=asc&limit=3&page=2");
+
+        Assert.True(page.GetProperty("total_capped").GetBoolean());
+        Assert.Equal(["z-needle-4994.pdf", "z-needle-4995.pdf", "z-needle-4996.pdf"], Names(page));
+    }
+
+    [Fact]
     public async Task Pages_are_stable_with_ties_broken_by_id()
     {
         var ids = new List<int>();

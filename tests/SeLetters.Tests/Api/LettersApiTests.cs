@@ -377,6 +377,11 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         Assert.Equal([old, sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?min_confidence=0.95&sort_by=id&sort_order=asc")));
         Assert.Equal([sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?product=sepam")));
         Assert.Equal([sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?product=SEPED30")));
+        // A product with a filter on the letter's own columns: both hold.
+        var productAndStatus = await GetJsonAsync(_reader, "/api/letters?product=sepam&status=failed");
+        Assert.Empty(Ids(productAndStatus));
+        Assert.Equal(0, productAndStatus.GetProperty("total").GetInt32());
+        Assert.Equal([sepamId], Ids(await GetJsonAsync(_reader, "/api/letters?product=sepam&search=SEPAM.PDF&min_confidence=0.95")));
     }
 
     [Fact]

@@ -74,16 +74,17 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, int countLimit, CancellationToken cancellationToken)
     {
-        var matching = Filter(db.Letters.AsNoTracking(), query);
+        var byText = FilterText(db.Letters.AsNoTracking(), query);
+        var matching = FilterColumns(byText, query);
 
         // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
-        // selective search it is every match, so its page is sorted from those ids alone. With only a term and a
-        // product, the product search rows are the matches: no letter row is read, and the limit stops the reading
-        // (through Filter, all of them would be collected first).
+        // selective search it is every match, so its page is sorted from those ids alone. With a product and no filter
+        // on the letters' own columns, the product search rows are the matches: no letter row is read, and the limit
+        // stops the reading (through FilterText, all of them would be collected first).
         // Plain locals, not expressions, in the queries: EF Core compiles a delegate to evaluate any other captured
         // expression, on every execution.
         var candidateCount = countLimit + 1;
-        var candidateIds = query is { Product.Length: > 0, Status: null, CreatedFrom: null, CreatedTo: null, MinConfidence: null, MaxConfidence: null }
+        var candidateIds = !string.IsNullOrEmpty(query.Product) && ReferenceEquals(matching, byText)
             ? ProductMatches(query, materialised: false)
             : matching.Select(l => l.Id);
         var candidates = await candidateIds.Take(candidateCount).ToListAsync(cancellationToken);
@@ -110,7 +111,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             data = await Summaries(PageOf(Filter(Sort(db.Letters.AsNoTracking(), sortBy, descending).Take(SortWalkRows), query))).ToListAsync(cancellationToken);
             if (data.Count < limit)
             {
-                data = await WithoutIndexWalksAsync(token => Summaries(PageOf(matching)).ToListAsync(token), cancellationToken);
+                data = await WithoutIndexWalksAsync(Summaries(PageOf(matching)), cancellationToken);
             }
         }
 
@@ -125,17 +126,20 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     /// Runs the query with index scans off, so PostgreSQL collects the matches through the filters' bitmap indexes and
     /// sorts them, instead of walking a sort index in the hope of meeting them early.
     /// </summary>
-    private Task<List<LetterSummary>> WithoutIndexWalksAsync(Func<CancellationToken, Task<List<LetterSummary>>> read, CancellationToken cancellationToken) =>
+    private Task<List<LetterSummary>> WithoutIndexWalksAsync(IQueryable<LetterSummary> page, CancellationToken cancellationToken) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(token);
             await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_indexscan = off", token);
-            var rows = await read(token);
+            var rows = await page.ToListAsync(token);
             await transaction.CommitAsync(token);
             return rows;
         }, cancellationToken);
 
-    private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query)
+    private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query) => FilterColumns(FilterText(letters, query), query);
+
+    /// <summary>The term and the product filter, the parts of a search matched against text through trigram indexes.</summary>
+    private IQueryable<Letter> FilterText(IQueryable<Letter> letters, LetterSearchQuery query)
     {
         if (!string.IsNullOrEmpty(query.Product))
         {
@@ -150,6 +154,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), term, LikePattern.Escape));
         }
 
+        return letters;
+    }
+
+    /// <summary>The filters on the letters' own columns; the same query comes back when there are none.</summary>
+    private static IQueryable<Letter> FilterColumns(IQueryable<Letter> letters, LetterSearchQuery query)
+    {
         if (query.Status is { } status)
         {
             letters = letters.Where(l => l.Status == status);

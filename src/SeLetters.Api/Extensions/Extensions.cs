@@ -77,12 +77,18 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// Requests run small queries, many at once. Unless the connection string says otherwise, Npgsql prepares each
-    /// statement after its fifth run on a connection (<c>Max Auto Prepare</c>, off by default): PostgreSQL then skips
-    /// parsing and planning the recurring reads, which halves its work for a get by id; the cache is per connection and
-    /// LRU, sized for the get by id, the statistics, the writes and the common search shapes. JIT compilation (tens of
-    /// milliseconds whenever the planner expects a costly plan) and parallel workers (more processes on the same busy
-    /// cores) cost such queries more than they save.
+    /// Requests run small queries, many at once. Unless the connection string says otherwise:
+    /// <list type="bullet">
+    /// <item>Npgsql prepares each statement after its fifth run on a connection (<c>Max Auto Prepare</c>, off by
+    /// default): PostgreSQL then skips parsing and planning the recurring reads, which halves its work for a get by id;
+    /// the cache is per connection and LRU, sized for the get by id, the statistics, the writes and the common search
+    /// shapes.</item>
+    /// <item>A connection back in the pool is not reset (<c>No Reset On Close</c>): with prepared statements Npgsql's
+    /// reset is seven statements (RESET ALL, pg_advisory_unlock_all(), ...) sent before the next request's own, and the
+    /// API leaves nothing to reset: its settings are SET LOCAL and its advisory locks transaction-scoped.</item>
+    /// </list>
+    /// JIT compilation (tens of milliseconds whenever the planner expects a costly plan) and parallel workers (more
+    /// processes on the same busy cores) cost such queries more than they save.
     /// </summary>
     private static void TuneConnectionsForRequests(IConfigurationManager configuration)
     {
@@ -94,10 +100,16 @@ internal static class Extensions
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.Options = $"{builder.Options} -c jit=off -c max_parallel_workers_per_gather=0".Trim();
         // NpgsqlConnectionStringBuilder knows every keyword, set or not: the generic parser tells what was written.
-        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-                .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!written.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        if (!written.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
         }
 
         configuration[$"ConnectionStrings:{LettersDatabase}"] = builder.ConnectionString;

@@ -74,20 +74,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, int countLimit, CancellationToken cancellationToken)
     {
-        var byText = FilterText(db.Letters.AsNoTracking(), query);
-        var matching = FilterColumns(byText, query);
-
         // First the ids of up to countLimit + 1 matches, read in whatever order is cheapest: this is the count, and for a
-        // selective search it is every match, so its page is sorted from those ids alone. With a product and no filter
-        // on the letters' own columns, the product search rows are the matches: no letter row is read, and the limit
-        // stops the reading (through FilterText, all of them would be collected first).
+        // selective search it is every match, so its page is sorted from those ids alone.
         // Plain locals, not expressions, in the queries: EF Core compiles a delegate to evaluate any other captured
         // expression, on every execution.
         var candidateCount = countLimit + 1;
-        var candidateIds = !string.IsNullOrEmpty(query.Product) && ReferenceEquals(matching, byText)
-            ? ProductMatches(query, materialised: false)
-            : matching.Select(l => l.Id);
-        var candidates = await candidateIds.Take(candidateCount).ToListAsync(cancellationToken);
+        var candidates = await CandidateIds(query).Take(candidateCount).ToListAsync(cancellationToken);
         var capped = candidates.Count > countLimit;
 
         var page = query.Page ?? 1;
@@ -111,7 +103,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             data = await Summaries(PageOf(Filter(Sort(db.Letters.AsNoTracking(), sortBy, descending).Take(SortWalkRows), query))).ToListAsync(cancellationToken);
             if (data.Count < limit)
             {
-                data = await WithoutIndexWalksAsync(Summaries(PageOf(matching)), cancellationToken);
+                data = await WithoutIndexWalksAsync(Summaries(PageOf(Filter(db.Letters.AsNoTracking(), query))), cancellationToken);
             }
         }
 
@@ -138,6 +130,36 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query) => FilterColumns(FilterText(letters, query), query);
 
+    /// <summary>
+    /// The ids of the matching letters, for the count. A term or a product is matched on the narrow search rows, never
+    /// on the letters' own wide rows; with a product and no filter on the letters' columns, the product search rows
+    /// alone are the matches, and the limit stops their reading (through a join, all of them would be collected first).
+    /// </summary>
+    private IQueryable<int> CandidateIds(LetterSearchQuery query)
+    {
+        if (string.IsNullOrEmpty(query.Product) && string.IsNullOrEmpty(query.Search))
+        {
+            return FilterColumns(db.Letters.AsNoTracking(), query).Select(l => l.Id);
+        }
+
+        IQueryable<LetterSearchEntry> byText;
+        if (!string.IsNullOrEmpty(query.Product))
+        {
+            var withProduct = ProductMatches(query, materialised: true);
+            byText = db.LetterSearch.Where(s => withProduct.Contains(s.LetterId));
+        }
+        else
+        {
+            var term = SearchPattern(query.Search!);
+            byText = db.LetterSearch.Where(s => EF.Functions.Like(s.SearchText, term, LikePattern.Escape));
+        }
+
+        var entries = FilterColumns(byText, query);
+        return !string.IsNullOrEmpty(query.Product) && ReferenceEquals(entries, byText)
+            ? ProductMatches(query, materialised: false)
+            : entries.Select(s => s.LetterId);
+    }
+
     /// <summary>The term and the product filter, the parts of a search matched against text through trigram indexes.</summary>
     private IQueryable<Letter> FilterText(IQueryable<Letter> letters, LetterSearchQuery query)
     {
@@ -158,7 +180,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     }
 
     /// <summary>The filters on the letters' own columns; the same query comes back when there are none.</summary>
-    private static IQueryable<Letter> FilterColumns(IQueryable<Letter> letters, LetterSearchQuery query)
+    private static IQueryable<T> FilterColumns<T>(IQueryable<T> letters, LetterSearchQuery query) where T : class, ILetterFilterColumns
     {
         if (query.Status is { } status)
         {

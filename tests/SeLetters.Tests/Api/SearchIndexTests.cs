@@ -10,6 +10,7 @@ public sealed class SearchIndexTests(PostgresServerFixture postgres)
     [InlineData("letters", "search_text", "idx_letters_search_text_trgm")]
     [InlineData("letter_product_search", "search_text", "idx_letter_product_search_trgm")]
     [InlineData("letter_product_search", "letter_text", "idx_letter_product_search_letter_text_trgm")]
+    [InlineData("letter_search", "search_text", "idx_letter_search_trgm")]
     public async Task The_search_conditions_can_use_the_trigram_indexes(string table, string column, string index)
     {
         await using var connection = new NpgsqlConnection(await postgres.CreateMigratedDatabaseAsync());

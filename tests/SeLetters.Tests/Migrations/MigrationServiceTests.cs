@@ -15,7 +15,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping", "20261125140846_SearchIndexes", "20261125161102_SearchText", "20261125161122_LetterStatistics", "20261125161927_ImportDroppedIndexes", "20261125172814_StatusSortIndex", "20261125191303_ProductSearchLetterText"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping", "20261125140846_SearchIndexes", "20261125161102_SearchText", "20261125161122_LetterStatistics", "20261125161927_ImportDroppedIndexes", "20261125172814_StatusSortIndex", "20261125191303_ProductSearchLetterText", "20261125211741_LetterSearch"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         Assert.Equal(model.Database.GetMigrations(), await AppliedMigrationsAsync(database));
         // The seed's 27; the import's tables: 4 primary keys and the quarantine's unique (source_table, source_id); the
         // search: 3 trigram indexes, 3 sort indexes, letter_product_search's primary key; letter_statistics' primary key.
-        Assert.Equal(40, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        Assert.Equal(42, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SeLetters.Data.Entities;
+
+namespace SeLetters.Data.Configurations;
+
+internal sealed class LetterSearchEntryConfiguration : IEntityTypeConfiguration<LetterSearchEntry>
+{
+    public void Configure(EntityTypeBuilder<LetterSearchEntry> entry)
+    {
+        // The table, its trigger and its indexes are the LetterSearch migration's SQL, as letter_product_search's are.
+        entry.ToTable("letter_search", table => table.ExcludeFromMigrations());
+        entry.HasKey(e => e.LetterId).HasName("letter_search_pkey");
+        entry.Property(e => e.LetterId).ValueGeneratedNever();
+        entry.Property(e => e.CreatedAt).HasColumnType(ColumnTypes.Timestamp);
+    }
+}

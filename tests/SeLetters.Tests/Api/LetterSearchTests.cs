@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using SeLetters.Data;
+using SeLetters.Tests.Infrastructure;
+using static SeLetters.Tests.Api.LetterSamples;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>letter_search, what a search counts its matches on, against the letters it is derived from.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
+{
+    private const string Columns = "search_text || ':' || coalesce(status, '-') || ':' || coalesce(extraction_confidence::text, '-') || ':' || coalesce(created_at::text, '-')";
+    private const string Kept = $"SELECT coalesce(string_agg(letter_id || ':' || {Columns}, '|' ORDER BY letter_id), '') FROM letter_search";
+    private const string Derived = $"SELECT coalesce(string_agg(id || ':' || {Columns}, '|' ORDER BY id), '') FROM letters";
+
+    private string _database = "";
+    private LettersApiFactory _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await postgres.CreateMigratedDatabaseAsync();
+        _api = LettersApiFactory.For(_database);
+    }
+
+    [Fact]
+    public async Task Follows_the_letters_through_stores_patches_deletes_and_direct_edits_and_serves_the_search()
+    {
+        using var writer = _api.CreateWriter();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StoreAsync(writer, Letter($"Relay-{i}.pdf"))));
+        using (var patched = await writer.PatchAsJsonAsync($"/api/letters/{ids[1]}", new JsonObject { ["status"] = "failed", ["document_title"] = "Contactor notice" }))
+        {
+            Assert.True(patched.IsSuccessStatusCode);
+        }
+
+        using (var deleted = await writer.DeleteAsync($"/api/letters/{ids[2]}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+
+        await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Breaker-{ids[3]}.pdf', extraction_confidence = 0.25 WHERE id = {ids[3]}");
+        await Target.ExecuteAsync(_database, $"UPDATE letters SET created_at = '2020-01-02 03:04:05', source_file_path = 'archive/old.pdf' WHERE id = {ids[4]}");
+
+        Assert.Equal(await Target.ScalarAsync<string>(_database, Derived), await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal(7, await Target.ScalarAsync<long>(_database, "SELECT count(*) FROM letter_search"));
+        var client = _api.CreateClient();
+        Assert.Equal([ids[1]], Ids(await GetJsonAsync(client, "/api/letters?search=CONTACTOR&status=failed")));
+        Assert.Empty(Ids(await GetJsonAsync(client, "/api/letters?search=contactor&status=processed")));
+        Assert.Equal([ids[3]], Ids(await GetJsonAsync(client, "/api/letters?search=breaker&max_confidence=0.3")));
+        Assert.Equal([ids[4]], Ids(await GetJsonAsync(client, "/api/letters?search=archive/&created_to=2021-01-01T00:00:00")));
+        Assert.Equal(7, (await GetJsonAsync(client, "/api/letters?search=relay-")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bulk_load_session_skips_it_and_the_refresh_rebuilds_it()
+    {
+        await Target.ExecuteAsync(_database, """
+            SELECT set_config('seletters.bulk_load', 'on', false);
+            INSERT INTO letters (id, document_name, source_file_path, status, extraction_confidence, created_at)
+            VALUES (1, 'A.pdf', 'in/a.pdf', 'pending', 0.5, '2024-05-06 07:08:09'), (2, 'b.pdf', 'in/b.pdf', NULL, NULL, NULL);
+            """);
+        Assert.Equal("", await Target.ScalarAsync<string>(_database, Kept));
+
+        await Target.ExecuteAsync(_database, BulkLoad.RefreshSql);
+
+        Assert.Equal("1:a.pdf\n\nin/a.pdf:pending:0.5:2024-05-06 07:08:09|2:b.pdf\n\nin/b.pdf:-:-:-", await Target.ScalarAsync<string>(_database, Kept));
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+}

@@ -87,48 +87,44 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         var sortBy = query.SortBy ?? "created_at";
         var descending = query.SortOrder != "asc";
         var skip = (page - 1) * limit;
-        IQueryable<Letter> PageOf(IQueryable<Letter> letters) => Sort(letters, sortBy, descending).Skip(skip).Take(limit);
+        IQueryable<T> PageOf<T>(IQueryable<T> letters) where T : class, ILetterSearchColumns => Sort(letters, sortBy, descending).Skip(skip).Take(limit);
 
-        List<LetterSummary> data;
+        // The page's letters, sorted on the narrow search rows given: only the page's letters are read.
+        Task<List<LetterSummary>> PageFromAsync(IQueryable<LetterSearchEntry> entries)
+        {
+            var pageIds = PageOf(entries).Select(s => s.Id);
+            return Summaries(Sort(db.Letters.AsNoTracking().Where(l => pageIds.Contains(l.Id)), sortBy, descending)).ToListAsync(cancellationToken);
+        }
+
         if (!capped)
         {
-            data = await Summaries(PageOf(db.Letters.AsNoTracking().Where(l => candidates.Contains(l.Id)))).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            // A broad search (at least one match in N / countLimit rows) is read in sort order, filtering as it goes, but
-            // only through the first SortWalkRows rows of that order: where the matches cluster elsewhere in the order
-            // (the letters of one product range have similar names), walking on would pass over most of the table.
-            // A full page from the walk is exact: every match after those rows comes later in the order.
-            data = await Summaries(PageOf(Filter(Sort(db.Letters.AsNoTracking(), sortBy, descending).Take(SortWalkRows), query))).ToListAsync(cancellationToken);
-            if (data.Count < limit)
-            {
-                data = await WithoutIndexWalksAsync(Summaries(PageOf(Filter(db.Letters.AsNoTracking(), query))), cancellationToken);
-            }
+            return Result(await PageFromAsync(db.LetterSearch.Where(s => candidates.Contains(s.Id))));
         }
 
-        return new PagedResult<LetterSummary>(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
+        // The letters with a matching product are all collected before any is tested (see FilterText): sorting them on
+        // the search rows reads less than walking the letters in sort order against them.
+        if (!string.IsNullOrEmpty(query.Product))
+        {
+            return Result(await PageFromAsync(Filter(db.LetterSearch, query)));
+        }
+
+        // A broad search (at least one match in N / countLimit rows) is read in sort order, filtering as it goes, but only
+        // through the first SortWalkRows rows of that order: where the matches cluster elsewhere in the order (the letters
+        // of one product range have similar names), walking on would pass over most of the table. A full page from the
+        // walk is exact: every match after those rows comes later in the order. Otherwise all matches are collected
+        // through the search rows' indexes and sorted there.
+        var walked = await Summaries(PageOf(Filter(Sort(db.Letters.AsNoTracking(), sortBy, descending).Take(SortWalkRows), query))).ToListAsync(cancellationToken);
+        return Result(walked.Count == limit ? walked : await PageFromAsync(Filter(db.LetterSearch, query)));
+
+        PagedResult<LetterSummary> Result(List<LetterSummary> data) => new(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
     }
 
     private static IQueryable<LetterSummary> Summaries(IQueryable<Letter> letters) =>
         letters.Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,
             l.ProcessingTimeMs, l.ExtractionConfidence, l.CreatedAt, l.UpdatedAt, l.Status));
 
-    /// <summary>
-    /// Runs the query with index scans off, so PostgreSQL collects the matches through the filters' bitmap indexes and
-    /// sorts them, instead of walking a sort index in the hope of meeting them early.
-    /// </summary>
-    private Task<List<LetterSummary>> WithoutIndexWalksAsync(IQueryable<LetterSummary> page, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(token);
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_indexscan = off", token);
-            var rows = await page.ToListAsync(token);
-            await transaction.CommitAsync(token);
-            return rows;
-        }, cancellationToken);
-
-    private IQueryable<Letter> Filter(IQueryable<Letter> letters, LetterSearchQuery query) => FilterColumns(FilterText(letters, query), query);
+    private IQueryable<T> Filter<T>(IQueryable<T> rows, LetterSearchQuery query) where T : class, ILetterSearchColumns =>
+        FilterColumns(FilterText(rows, query), query);
 
     /// <summary>
     /// The ids of the matching letters, for the count. A term or a product is matched on the narrow search rows, never
@@ -142,45 +138,35 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             return FilterColumns(db.Letters.AsNoTracking(), query).Select(l => l.Id);
         }
 
-        IQueryable<LetterSearchEntry> byText;
-        if (!string.IsNullOrEmpty(query.Product))
-        {
-            var withProduct = ProductMatches(query, materialised: true);
-            byText = db.LetterSearch.Where(s => withProduct.Contains(s.LetterId));
-        }
-        else
-        {
-            var term = SearchPattern(query.Search!);
-            byText = db.LetterSearch.Where(s => EF.Functions.Like(s.SearchText, term, LikePattern.Escape));
-        }
-
+        var byText = FilterText(db.LetterSearch, query);
         var entries = FilterColumns(byText, query);
         return !string.IsNullOrEmpty(query.Product) && ReferenceEquals(entries, byText)
             ? ProductMatches(query, materialised: false)
-            : entries.Select(s => s.LetterId);
+            : entries.Select(s => s.Id);
     }
 
     /// <summary>The term and the product filter, the parts of a search matched against text through trigram indexes.</summary>
-    private IQueryable<Letter> FilterText(IQueryable<Letter> letters, LetterSearchQuery query)
+    private IQueryable<T> FilterText<T>(IQueryable<T> rows, LetterSearchQuery query) where T : class, ILetterSearchColumns
     {
         if (!string.IsNullOrEmpty(query.Product))
         {
             // Materialised, so the letters with a matching product are found through the trigram indexes once, whatever
             // the planner guesses about how they overlap with the other filters.
             var withProduct = ProductMatches(query, materialised: true);
-            letters = letters.Where(l => withProduct.Contains(l.Id));
+            rows = rows.Where(r => withProduct.Contains(r.Id));
         }
         else if (!string.IsNullOrEmpty(query.Search))
         {
+            // The letters' stored search_text and the search rows' copy of it share the property name.
             var term = SearchPattern(query.Search);
-            letters = letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), term, LikePattern.Escape));
+            rows = rows.Where(r => EF.Functions.Like(EF.Property<string>(r, SearchText.Property), term, LikePattern.Escape));
         }
 
-        return letters;
+        return rows;
     }
 
     /// <summary>The filters on the letters' own columns; the same query comes back when there are none.</summary>
-    private static IQueryable<T> FilterColumns<T>(IQueryable<T> letters, LetterSearchQuery query) where T : class, ILetterFilterColumns
+    private static IQueryable<T> FilterColumns<T>(IQueryable<T> letters, LetterSearchQuery query) where T : class, ILetterSearchColumns
     {
         if (query.Status is { } status)
         {
@@ -233,9 +219,9 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     private static string SearchPattern(string term) => LikePattern.Contains(term.ToLowerInvariant());
 
     /// <summary>The column whitelist of <see cref="LetterSearchQuery.SortColumns"/>; the id breaks ties so pages never overlap.</summary>
-    private static IQueryable<Letter> Sort(IQueryable<Letter> letters, string column, bool descending)
+    private static IQueryable<T> Sort<T>(IQueryable<T> letters, string column, bool descending) where T : class, ILetterSearchColumns
     {
-        IOrderedQueryable<Letter> sorted = column switch
+        IOrderedQueryable<T> sorted = column switch
         {
             "id" => descending ? letters.OrderByDescending(l => l.Id) : letters.OrderBy(l => l.Id),
             "created_at" => descending ? letters.OrderByDescending(l => l.CreatedAt) : letters.OrderBy(l => l.CreatedAt),

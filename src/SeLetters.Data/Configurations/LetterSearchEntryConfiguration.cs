@@ -10,8 +10,8 @@ internal sealed class LetterSearchEntryConfiguration : IEntityTypeConfiguration<
     {
         // The table, its trigger and its indexes are the LetterSearch migration's SQL, as letter_product_search's are.
         entry.ToTable("letter_search", table => table.ExcludeFromMigrations());
-        entry.HasKey(e => e.LetterId).HasName("letter_search_pkey");
-        entry.Property(e => e.LetterId).ValueGeneratedNever();
+        entry.HasKey(e => e.Id).HasName("letter_search_pkey");
+        entry.Property(e => e.Id).HasColumnName("letter_id").ValueGeneratedNever();
         entry.Property(e => e.CreatedAt).HasColumnType(ColumnTypes.Timestamp);
     }
 }

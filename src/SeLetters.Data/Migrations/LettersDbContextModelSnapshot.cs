@@ -324,7 +324,7 @@ namespace SeLetters.Data.Migrations
 
             modelBuilder.Entity("SeLetters.Data.Entities.LetterSearchEntry", b =>
                 {
-                    b.Property<int>("LetterId")
+                    b.Property<int>("Id")
                         .HasColumnType("integer")
                         .HasColumnName("letter_id");
 
@@ -332,9 +332,18 @@ namespace SeLetters.Data.Migrations
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document_name");
+
                     b.Property<float?>("ExtractionConfidence")
                         .HasColumnType("real")
                         .HasColumnName("extraction_confidence");
+
+                    b.Property<float?>("ProcessingTimeMs")
+                        .HasColumnType("real")
+                        .HasColumnName("processing_time_ms");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -345,7 +354,7 @@ namespace SeLetters.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("status");
 
-                    b.HasKey("LetterId")
+                    b.HasKey("Id")
                         .HasName("letter_search_pkey");
 
                     b.ToTable("letter_search", null, t =>

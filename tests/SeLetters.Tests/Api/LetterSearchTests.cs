@@ -10,7 +10,10 @@ namespace SeLetters.Tests.Api;
 [Collection(PostgresCollection.Name)]
 public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
-    private const string Columns = "search_text || ':' || coalesce(status, '-') || ':' || coalesce(extraction_confidence::text, '-') || ':' || coalesce(created_at::text, '-')";
+    private const string Columns = """
+        search_text || ':' || document_name || ':' || coalesce(processing_time_ms::text, '-') || ':' || coalesce(extraction_confidence::text, '-')
+            || ':' || coalesce(created_at::text, '-') || ':' || coalesce(status, '-')
+        """;
     private const string Kept = $"SELECT coalesce(string_agg(letter_id || ':' || {Columns}, '|' ORDER BY letter_id), '') FROM letter_search";
     private const string Derived = $"SELECT coalesce(string_agg(id || ':' || {Columns}, '|' ORDER BY id), '') FROM letters";
 
@@ -38,7 +41,7 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
             Assert.True(deleted.IsSuccessStatusCode);
         }
 
-        await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Breaker-{ids[3]}.pdf', extraction_confidence = 0.25 WHERE id = {ids[3]}");
+        await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Breaker-{ids[3]}.pdf', extraction_confidence = 0.25, processing_time_ms = 7 WHERE id = {ids[3]}");
         await Target.ExecuteAsync(_database, $"UPDATE letters SET created_at = '2020-01-02 03:04:05', source_file_path = 'archive/old.pdf' WHERE id = {ids[4]}");
 
         Assert.Equal(await Target.ScalarAsync<string>(_database, Derived), await Target.ScalarAsync<string>(_database, Kept));
@@ -49,6 +52,9 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
         Assert.Equal([ids[3]], Ids(await GetJsonAsync(client, "/api/letters?search=breaker&max_confidence=0.3")));
         Assert.Equal([ids[4]], Ids(await GetJsonAsync(client, "/api/letters?search=archive/&created_to=2021-01-01T00:00:00")));
         Assert.Equal(7, (await GetJsonAsync(client, "/api/letters?search=relay-")).GetProperty("total").GetInt32());
+        // Sorted on the search rows: the renamed letter first by name, the edited time first by processing time.
+        Assert.Equal(ids[3], Ids(await GetJsonAsync(client, "/api/letters?search=relay-&sort_by=document_name&sort_order=asc"))[0]);
+        Assert.Equal(ids[3], Ids(await GetJsonAsync(client, "/api/letters?search=relay-&sort_by=processing_time_ms&sort_order=asc&limit=1"))[0]);
     }
 
     [Fact]
@@ -56,14 +62,14 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
     {
         await Target.ExecuteAsync(_database, """
             SELECT set_config('seletters.bulk_load', 'on', false);
-            INSERT INTO letters (id, document_name, source_file_path, status, extraction_confidence, created_at)
-            VALUES (1, 'A.pdf', 'in/a.pdf', 'pending', 0.5, '2024-05-06 07:08:09'), (2, 'b.pdf', 'in/b.pdf', NULL, NULL, NULL);
+            INSERT INTO letters (id, document_name, source_file_path, processing_time_ms, status, extraction_confidence, created_at)
+            VALUES (1, 'A.pdf', 'in/a.pdf', 12.5, 'pending', 0.5, '2024-05-06 07:08:09'), (2, 'b.pdf', 'in/b.pdf', NULL, NULL, NULL, NULL);
             """);
         Assert.Equal("", await Target.ScalarAsync<string>(_database, Kept));
 
         await Target.ExecuteAsync(_database, BulkLoad.RefreshSql);
 
-        Assert.Equal("1:a.pdf\n\nin/a.pdf:pending:0.5:2024-05-06 07:08:09|2:b.pdf\n\nin/b.pdf:-:-:-", await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal("1:a.pdf\n\nin/a.pdf:A.pdf:12.5:0.5:2024-05-06 07:08:09:pending|2:b.pdf\n\nin/b.pdf:b.pdf:-:-:-:-", await Target.ScalarAsync<string>(_database, Kept));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();

@@ -5,16 +5,23 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SeLetters.Data.Migrations
 {
     /// <summary>
-    /// A search counts its matches (up to <c>Api:SearchCountLimit</c>) before it reads a page. On <c>letters</c>, whose
-    /// rows carry the JSON documents (1.2 KB each at 100,000 letters), every match costs a random read of a wide row:
-    /// 10–26 ms for a term in a tenth of the letters with a status or confidence filter. <c>letter_search</c> holds one
-    /// narrow row per letter, its search text and the columns a search filters on, with a trigram index, so the same
-    /// counts take 2–7 ms. Kept by a row trigger on letters (insert, and updates of those columns; deletes cascade),
-    /// rebuilt by <c>refresh_letter_search()</c> after a bulk load.
+    /// A search counts its matches (up to <c>Api:SearchCountLimit</c>) and, when there are no more, sorts them for its
+    /// page. On <c>letters</c>, whose rows carry the JSON documents (1.2 KB each at 100,000 letters), every match costs a
+    /// random read of a wide row: 10–26 ms to count a term in a tenth of the letters with a status or confidence filter.
+    /// <c>letter_search</c> holds one narrow row per letter, its search text and the columns a search filters and sorts
+    /// on, with a trigram index, so the same counts take 2–7 ms. Kept by a row trigger on letters (insert, and updates of
+    /// those columns; deletes cascade), rebuilt by <c>refresh_letter_search()</c> after a bulk load.
     /// </summary>
     public partial class LetterSearch : Migration
     {
         private const string Index = "idx_letter_search_trgm";
+
+        /// <summary>The letters' columns copied, under the same names; search_text is derived from document_name, document_title and source_file_path.</summary>
+        private static readonly string[] Copied = ["search_text", "document_name", "processing_time_ms", "extraction_confidence", "created_at", "status"];
+
+        private static string Columns => $"letter_id, {string.Join(", ", Copied)}";
+
+        private static string Updates => string.Join(", ", Copied.Select(c => $"{c} = excluded.{c}"));
 
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -23,30 +30,29 @@ namespace SeLetters.Data.Migrations
                 CREATE TABLE letter_search (
                     letter_id integer NOT NULL,
                     search_text text NOT NULL,
-                    status text,
+                    document_name text NOT NULL,
+                    processing_time_ms real,
                     extraction_confidence real,
                     created_at timestamp without time zone,
+                    status text,
                     CONSTRAINT letter_search_pkey PRIMARY KEY (letter_id),
                     CONSTRAINT letter_search_letter_id_fkey FOREIGN KEY (letter_id) REFERENCES letters (id) ON DELETE CASCADE
                 );
                 CREATE FUNCTION letter_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO letter_search (letter_id, search_text, status, extraction_confidence, created_at)
-                    VALUES (NEW.id, NEW.search_text, NEW.status, NEW.extraction_confidence, NEW.created_at)
-                    ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text, status = excluded.status,
-                        extraction_confidence = excluded.extraction_confidence, created_at = excluded.created_at;
+                    INSERT INTO letter_search ({Columns})
+                    VALUES (NEW.id, {string.Join(", ", Copied.Select(c => $"NEW.{c}"))})
+                    ON CONFLICT (letter_id) DO UPDATE SET {Updates};
                     RETURN NULL;
                 END
                 $$;
                 CREATE FUNCTION refresh_letter_search() RETURNS void LANGUAGE sql AS $$
-                    INSERT INTO letter_search (letter_id, search_text, status, extraction_confidence, created_at)
-                    SELECT id, search_text, status, extraction_confidence, created_at FROM letters
-                    ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text, status = excluded.status,
-                        extraction_confidence = excluded.extraction_confidence, created_at = excluded.created_at
-                    WHERE (letter_search.search_text, letter_search.status, letter_search.extraction_confidence, letter_search.created_at)
-                        IS DISTINCT FROM (excluded.search_text, excluded.status, excluded.extraction_confidence, excluded.created_at);
+                    INSERT INTO letter_search ({Columns})
+                    SELECT id, {string.Join(", ", Copied)} FROM letters
+                    ON CONFLICT (letter_id) DO UPDATE SET {Updates}
+                    WHERE ({string.Join(", ", Copied.Select(c => $"letter_search.{c}"))}) IS DISTINCT FROM ({string.Join(", ", Copied.Select(c => $"excluded.{c}"))});
                 $$;
-                CREATE TRIGGER letters_search AFTER INSERT OR UPDATE OF document_name, document_title, source_file_path, status, extraction_confidence, created_at ON letters
+                CREATE TRIGGER letters_search AFTER INSERT OR UPDATE OF document_title, source_file_path, {string.Join(", ", Copied.Skip(1))} ON letters
                     FOR EACH ROW WHEN ({BulkLoad.TriggersEnabled}) EXECUTE FUNCTION letter_search_changed();
                 SELECT refresh_letter_search();
                 """);

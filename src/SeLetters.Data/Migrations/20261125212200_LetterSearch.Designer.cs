@@ -12,7 +12,7 @@ using SeLetters.Data;
 namespace SeLetters.Data.Migrations
 {
     [DbContext(typeof(LettersDbContext))]
-    [Migration("20261125211741_LetterSearch")]
+    [Migration("20261125212200_LetterSearch")]
     partial class LetterSearch
     {
         /// <inheritdoc />
@@ -327,7 +327,7 @@ namespace SeLetters.Data.Migrations
 
             modelBuilder.Entity("SeLetters.Data.Entities.LetterSearchEntry", b =>
                 {
-                    b.Property<int>("LetterId")
+                    b.Property<int>("Id")
                         .HasColumnType("integer")
                         .HasColumnName("letter_id");
 
@@ -335,9 +335,18 @@ namespace SeLetters.Data.Migrations
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document_name");
+
                     b.Property<float?>("ExtractionConfidence")
                         .HasColumnType("real")
                         .HasColumnName("extraction_confidence");
+
+                    b.Property<float?>("ProcessingTimeMs")
+                        .HasColumnType("real")
+                        .HasColumnName("processing_time_ms");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -348,7 +357,7 @@ namespace SeLetters.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("status");
 
-                    b.HasKey("LetterId")
+                    b.HasKey("Id")
                         .HasName("letter_search_pkey");
 
                     b.ToTable("letter_search", null, t =>

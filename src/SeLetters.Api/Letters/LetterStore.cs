@@ -89,12 +89,10 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         var skip = (page - 1) * limit;
         IQueryable<T> PageOf<T>(IQueryable<T> letters) where T : class, ILetterSearchColumns => Sort(letters, sortBy, descending).Skip(skip).Take(limit);
 
-        // The page's letters, sorted on the narrow search rows given: only the page's letters are read.
-        Task<List<LetterSummary>> PageFromAsync(IQueryable<LetterSearchEntry> entries)
-        {
-            var pageIds = PageOf(entries).Select(s => s.Id);
-            return Summaries(Sort(db.Letters.AsNoTracking().Where(l => pageIds.Contains(l.Id)), sortBy, descending)).ToListAsync(cancellationToken);
-        }
+        // The page's letters, sorted on the narrow search rows given: only the page's letters are read. A join, not a
+        // captured query in Contains: EF Core would compile that query anew on every call.
+        Task<List<LetterSummary>> PageFromAsync(IQueryable<LetterSearchEntry> entries) =>
+            Summaries(Sort(db.Letters.AsNoTracking().Join(PageOf(entries), l => l.Id, s => s.Id, (l, _) => l), sortBy, descending)).ToListAsync(cancellationToken);
 
         if (!capped)
         {
@@ -151,9 +149,9 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         if (!string.IsNullOrEmpty(query.Product))
         {
             // Materialised, so the letters with a matching product are found through the trigram indexes once, whatever
-            // the planner guesses about how they overlap with the other filters.
-            var withProduct = ProductMatches(query, materialised: true);
-            rows = rows.Where(r => withProduct.Contains(r.Id));
+            // the planner guesses about how they overlap with the other filters. Joined (one row per letter), not
+            // captured in Contains: EF Core would compile the query anew on every call.
+            rows = rows.Join(ProductMatches(query, materialised: true), r => r.Id, id => id, (r, _) => r);
         }
         else if (!string.IsNullOrEmpty(query.Search))
         {

@@ -8,7 +8,7 @@ namespace SeLetters.Tests.Api;
 
 /// <summary>letter_search, what a search counts its matches on, against the letters it is derived from.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class LetterSearchTests(PostgresServerFixture postgres)
 {
     private const string Columns = """
         search_text || ':' || document_name || ':' || coalesce(processing_time_ms::text, '-') || ':' || coalesce(extraction_confidence::text, '-')
@@ -17,19 +17,12 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
     private const string Kept = $"SELECT coalesce(string_agg(letter_id || ':' || {Columns}, '|' ORDER BY letter_id), '') FROM letter_search";
     private const string Derived = $"SELECT coalesce(string_agg(id || ':' || {Columns}, '|' ORDER BY id), '') FROM letters";
 
-    private string _database = "";
-    private LettersApiFactory _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await postgres.CreateMigratedDatabaseAsync();
-        _api = LettersApiFactory.For(_database);
-    }
-
     [Fact]
     public async Task Follows_the_letters_through_stores_patches_deletes_and_direct_edits_and_serves_the_search()
     {
-        using var writer = _api.CreateWriter();
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await using var api = LettersApiFactory.For(database);
+        using var writer = api.CreateWriter();
         var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => StoreAsync(writer, Letter($"Relay-{i}.pdf"))));
         using (var patched = await writer.PatchAsJsonAsync($"/api/letters/{ids[1]}", new JsonObject { ["status"] = "failed", ["document_title"] = "Contactor notice" }))
         {
@@ -41,12 +34,12 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
             Assert.True(deleted.IsSuccessStatusCode);
         }
 
-        await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Breaker-{ids[3]}.pdf', extraction_confidence = 0.25, processing_time_ms = 7 WHERE id = {ids[3]}");
-        await Target.ExecuteAsync(_database, $"UPDATE letters SET created_at = '2020-01-02 03:04:05', source_file_path = 'archive/old.pdf' WHERE id = {ids[4]}");
+        await Target.ExecuteAsync(database, $"UPDATE letters SET document_name = 'Breaker-{ids[3]}.pdf', extraction_confidence = 0.25, processing_time_ms = 7 WHERE id = {ids[3]}");
+        await Target.ExecuteAsync(database, $"UPDATE letters SET created_at = '2020-01-02 03:04:05', source_file_path = 'archive/old.pdf' WHERE id = {ids[4]}");
 
-        Assert.Equal(await Target.ScalarAsync<string>(_database, Derived), await Target.ScalarAsync<string>(_database, Kept));
-        Assert.Equal(7, await Target.ScalarAsync<long>(_database, "SELECT count(*) FROM letter_search"));
-        var client = _api.CreateClient();
+        Assert.Equal(await Target.ScalarAsync<string>(database, Derived), await Target.ScalarAsync<string>(database, Kept));
+        Assert.Equal(7, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM letter_search"));
+        var client = api.CreateClient();
         Assert.Equal([ids[1]], Ids(await GetJsonAsync(client, "/api/letters?search=CONTACTOR&status=failed")));
         Assert.Empty(Ids(await GetJsonAsync(client, "/api/letters?search=contactor&status=processed")));
         Assert.Equal([ids[3]], Ids(await GetJsonAsync(client, "/api/letters?search=breaker&max_confidence=0.3")));
@@ -60,17 +53,16 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IAsyncLi
     [Fact]
     public async Task A_bulk_load_session_skips_it_and_the_refresh_rebuilds_it()
     {
-        await Target.ExecuteAsync(_database, """
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await Target.ExecuteAsync(database, """
             SELECT set_config('seletters.bulk_load', 'on', false);
             INSERT INTO letters (id, document_name, source_file_path, processing_time_ms, status, extraction_confidence, created_at)
             VALUES (1, 'A.pdf', 'in/a.pdf', 12.5, 'pending', 0.5, '2024-05-06 07:08:09'), (2, 'b.pdf', 'in/b.pdf', NULL, NULL, NULL, NULL);
             """);
-        Assert.Equal("", await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal("", await Target.ScalarAsync<string>(database, Kept));
 
-        await Target.ExecuteAsync(_database, BulkLoad.RefreshSql);
+        await Target.ExecuteAsync(database, BulkLoad.RefreshSql);
 
-        Assert.Equal("1:a.pdf\n\nin/a.pdf:A.pdf:12.5:0.5:2024-05-06 07:08:09:pending|2:b.pdf\n\nin/b.pdf:b.pdf:-:-:-:-", await Target.ScalarAsync<string>(_database, Kept));
+        Assert.Equal("1:a.pdf\n\nin/a.pdf:A.pdf:12.5:0.5:2024-05-06 07:08:09:pending|2:b.pdf\n\nin/b.pdf:b.pdf:-:-:-:-", await Target.ScalarAsync<string>(database, Kept));
     }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
 }

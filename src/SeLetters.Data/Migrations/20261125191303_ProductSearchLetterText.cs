@@ -16,19 +16,27 @@ namespace SeLetters.Data.Migrations
     {
         private const string Index = "idx_letter_product_search_letter_text_trgm";
 
+        /// <summary>
+        /// <c>letter_product_search_recompute()</c> as this migration defines it; <see cref="ProductSearchOncePerTransaction"/>
+        /// replaces it and restores this on its way down.
+        /// </summary>
+        internal const string RecomputeFunction = """
+            CREATE OR REPLACE FUNCTION letter_product_search_recompute(letter integer) RETURNS void LANGUAGE sql AS $$
+                DELETE FROM letter_product_search WHERE letter_id = letter;
+                INSERT INTO letter_product_search (letter_id, search_text, letter_text)
+                SELECT letter, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id),
+                    (SELECT coalesce(search_text, '') FROM letters WHERE id = letter)
+                FROM letter_products WHERE letter_id = letter
+                HAVING count(*) > 0;
+            $$;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""
+            migrationBuilder.Sql($$"""
                 ALTER TABLE letter_product_search ADD COLUMN letter_text text NOT NULL DEFAULT '';
-                CREATE OR REPLACE FUNCTION letter_product_search_recompute(letter integer) RETURNS void LANGUAGE sql AS $$
-                    DELETE FROM letter_product_search WHERE letter_id = letter;
-                    INSERT INTO letter_product_search (letter_id, search_text, letter_text)
-                    SELECT letter, string_agg(letter_product_search_line(product_identifier, range_label), E'\n' ORDER BY id),
-                        (SELECT coalesce(search_text, '') FROM letters WHERE id = letter)
-                    FROM letter_products WHERE letter_id = letter
-                    HAVING count(*) > 0;
-                $$;
+                {{RecomputeFunction}}
                 -- A new product appends its line; anything else recomputes the letter's text (a cascade from a deleted
                 -- letter finds no products left and leaves no row).
                 CREATE OR REPLACE FUNCTION letter_product_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -54,11 +54,18 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         }
 
         await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Renamed-{ids[5]}.pdf' WHERE id = {ids[5]}");
+        // One transaction: inserted products are written to the row at commit, an edit in between at once.
+        await Target.ExecuteAsync(_database, $"""
+            INSERT INTO letter_products (letter_id, product_identifier) VALUES ({ids[6]}, 'Q-1');
+            UPDATE letter_products SET range_label = 'Quartz' WHERE letter_id = {ids[6]} AND product_identifier = 'Q-1';
+            INSERT INTO letter_products (letter_id, product_identifier, range_label) VALUES ({ids[6]}, 'Q-2', 'Onyx');
+            """);
 
         var kept = await Target.ScalarAsync<string>(_database, Kept);
         Assert.Equal(await Target.ScalarAsync<string>(_database, Recomputed), kept);
         Assert.Contains("äbc-5", kept);
         Assert.Contains($"renamed-{ids[5]}.pdf", kept);
+        Assert.Contains("q-1\nquartz\nq-2\nonyx", kept);
         Assert.Equal(0, await Target.ScalarAsync<int>(_database, $"SELECT count(*) FROM letter_product_search WHERE letter_id = {ids[2]}"));
         var client = _api.CreateClient();
         Assert.Equal([ids[4]], Ids(await GetJsonAsync(client, "/api/letters?product=SEPAM")));

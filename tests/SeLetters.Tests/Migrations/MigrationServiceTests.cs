@@ -15,7 +15,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping", "20261125140846_SearchIndexes", "20261125161102_SearchText", "20261125161122_LetterStatistics", "20261125161927_ImportDroppedIndexes", "20261125172814_StatusSortIndex", "20261125191303_ProductSearchLetterText", "20261125212200_LetterSearch", "20261125214920_SearchIndexesWithoutPendingList"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping", "20261125140846_SearchIndexes", "20261125161102_SearchText", "20261125161122_LetterStatistics", "20261125161927_ImportDroppedIndexes", "20261125172814_StatusSortIndex", "20261125191303_ProductSearchLetterText", "20261125212200_LetterSearch", "20261125214920_SearchIndexesWithoutPendingList", "20261125221529_ProductSearchOncePerTransaction"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]

@@ -6,7 +6,10 @@ namespace SeLetters.Data;
 /// </summary>
 public static class SearchText
 {
-    /// <summary>The shadow property of <see cref="Entities.Letter"/> (products have letter_product_search instead).</summary>
+    /// <summary>
+    /// The shadow property of <see cref="Entities.Letter"/>, and the name of its copy on <see cref="Entities.LetterSearchEntry"/>
+    /// (products have letter_product_search instead).
+    /// </summary>
     public const string Property = "SearchText";
 
     internal const string Column = "search_text";

@@ -16,16 +16,10 @@ namespace SeLetters.Data.Migrations
     {
         private const string Index = "idx_letter_search_trgm";
 
-        /// <summary>The letters' columns copied, under the same names; search_text is derived from document_name, document_title and source_file_path.</summary>
-        private static readonly string[] Copied = ["search_text", "document_name", "processing_time_ms", "extraction_confidence", "created_at", "status"];
-
-        private static string Columns => $"letter_id, {string.Join(", ", Copied)}";
-
-        private static string Updates => string.Join(", ", Copied.Select(c => $"{c} = excluded.{c}"));
-
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // search_text is derived from document_name, document_title and source_file_path: the trigger follows all three.
             migrationBuilder.Sql($"""
                 CREATE TABLE letter_search (
                     letter_id integer NOT NULL,
@@ -40,19 +34,26 @@ namespace SeLetters.Data.Migrations
                 );
                 CREATE FUNCTION letter_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO letter_search ({Columns})
-                    VALUES (NEW.id, {string.Join(", ", Copied.Select(c => $"NEW.{c}"))})
-                    ON CONFLICT (letter_id) DO UPDATE SET {Updates};
+                    INSERT INTO letter_search (letter_id, search_text, document_name, processing_time_ms, extraction_confidence, created_at, status)
+                    VALUES (NEW.id, NEW.search_text, NEW.document_name, NEW.processing_time_ms, NEW.extraction_confidence, NEW.created_at, NEW.status)
+                    ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text, document_name = excluded.document_name,
+                        processing_time_ms = excluded.processing_time_ms, extraction_confidence = excluded.extraction_confidence,
+                        created_at = excluded.created_at, status = excluded.status;
                     RETURN NULL;
                 END
                 $$;
                 CREATE FUNCTION refresh_letter_search() RETURNS void LANGUAGE sql AS $$
-                    INSERT INTO letter_search ({Columns})
-                    SELECT id, {string.Join(", ", Copied)} FROM letters
-                    ON CONFLICT (letter_id) DO UPDATE SET {Updates}
-                    WHERE ({string.Join(", ", Copied.Select(c => $"letter_search.{c}"))}) IS DISTINCT FROM ({string.Join(", ", Copied.Select(c => $"excluded.{c}"))});
+                    INSERT INTO letter_search (letter_id, search_text, document_name, processing_time_ms, extraction_confidence, created_at, status)
+                    SELECT id, search_text, document_name, processing_time_ms, extraction_confidence, created_at, status FROM letters
+                    ON CONFLICT (letter_id) DO UPDATE SET search_text = excluded.search_text, document_name = excluded.document_name,
+                        processing_time_ms = excluded.processing_time_ms, extraction_confidence = excluded.extraction_confidence,
+                        created_at = excluded.created_at, status = excluded.status
+                    WHERE (letter_search.search_text, letter_search.document_name, letter_search.processing_time_ms,
+                           letter_search.extraction_confidence, letter_search.created_at, letter_search.status)
+                        IS DISTINCT FROM (excluded.search_text, excluded.document_name, excluded.processing_time_ms,
+                           excluded.extraction_confidence, excluded.created_at, excluded.status);
                 $$;
-                CREATE TRIGGER letters_search AFTER INSERT OR UPDATE OF document_title, source_file_path, {string.Join(", ", Copied.Skip(1))} ON letters
+                CREATE TRIGGER letters_search AFTER INSERT OR UPDATE OF document_title, source_file_path, document_name, processing_time_ms, extraction_confidence, created_at, status ON letters
                     FOR EACH ROW WHEN ({BulkLoad.TriggersEnabled}) EXECUTE FUNCTION letter_search_changed();
                 SELECT refresh_letter_search();
                 """);

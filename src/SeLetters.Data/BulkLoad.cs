@@ -11,7 +11,4 @@ public static class BulkLoad
 
     /// <summary>Rebuilds everything the triggers would have maintained, exactly, whoever writes meanwhile.</summary>
     public const string RefreshSql = "SELECT refresh_letter_product_search(), refresh_letter_search(), refresh_letter_statistics()";
-
-    /// <summary>The WHEN condition of those triggers.</summary>
-    internal const string TriggersEnabled = $"current_setting('{Setting}', true) IS DISTINCT FROM 'on'";
 }

@@ -7,7 +7,11 @@ namespace SeLetters.MigrationService;
 
 /// <summary>Creates the letters database when it is missing and applies the pending EF Core migrations.</summary>
 internal sealed partial class DatabaseMigrator(
-    LettersDbContext db, ApiRoleProvisioner apiRole, IOptions<DatabaseMigratorOptions> options, ILogger<DatabaseMigrator> logger)
+    LettersDbContext db,
+    SquashedMigrationHistory squashedHistory,
+    ApiRoleProvisioner apiRole,
+    IOptions<DatabaseMigratorOptions> options,
+    ILogger<DatabaseMigrator> logger)
 {
     // Any fixed 64-bit number; it only has to be the same for every copy of the migration service.
     private const long MigrationLockKey = 0x5345_4c45_5454_4552; // "SELETTER"
@@ -17,11 +21,12 @@ internal sealed partial class DatabaseMigrator(
         await EnsureDatabaseExistsAsync(cancellationToken);
 
         // Two copies started at once must not both apply a migration. EF Core's own lock is held inside a transaction,
-        // which the CREATE INDEX CONCURRENTLY migration cannot run in; a session-level advisory lock on a connection of
+        // which a migration running CREATE INDEX CONCURRENTLY cannot run in; a session-level advisory lock on a connection of
         // its own covers the whole run instead.
         await using var lockConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await lockConnection.OpenAsync(cancellationToken);
         await AcquireMigrationLockAsync(lockConnection, cancellationToken);
+        await squashedHistory.ReconcileAsync(lockConnection, cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using SeLetters.Data;
 using SeLetters.MigrationService.Export;
 using SeLetters.MigrationService.Import;
@@ -17,14 +16,13 @@ internal static class Extensions
         builder.AddNpgsqlDbContext<LettersDbContext>("lettersdb",
             // The worker retries on its own until the server accepts connections, with a lock held: no retrying strategy here.
             settings => settings.DisableRetry = true,
-            options => options.UseLettersConventions()
-                // The PerformanceIndexes migration is written to be re-run safely after an interruption.
-                .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
+            options => options.UseLettersConventions());
 
         builder.Services.AddSingleton(commandLine);
         builder.Services.AddOptions<DatabaseMigratorOptions>().BindConfiguration(DatabaseMigratorOptions.Section);
         builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section);
         builder.Services.AddTransient<DatabaseMigrator>();
+        builder.Services.AddTransient<SquashedMigrationHistory>();
         builder.Services.AddSingleton<ImportTelemetry>();
         builder.Services.AddTransient<ImportVerifier>();
         builder.Services.AddTransient<LettersImporter>();

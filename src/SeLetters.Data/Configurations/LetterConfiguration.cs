@@ -34,10 +34,10 @@ internal sealed class LetterConfiguration : IEntityTypeConfiguration<Letter>
         letter.HasIndexNamed(l => l.RawGrokJson, "idx_letters_raw_grok_gin").HasMethod("gin");
         letter.HasIndexNamed(l => l.ValidationDetailsJson, "idx_letters_validation_details_gin").HasMethod("gin");
 
-        // Phase 7 of the seed: built concurrently, in a migration of their own, so they can be added to a live database.
-        letter.HasIndexNamed(l => new { l.CreatedAt, l.Status }, "idx_letters_created_at_status").IsCreatedConcurrently();
-        letter.HasIndexNamed(l => l.Id, "idx_letters_processed").HasFilter("status = 'processed'").IsCreatedConcurrently();
-        letter.HasIndexNamed(l => l.Id, "idx_letters_failed").HasFilter("status = 'failed'").IsCreatedConcurrently();
-        letter.HasIndexNamed(l => new { l.Id, l.DocumentName, l.CreatedAt, l.Status }, "idx_letters_covering").IsCreatedConcurrently();
+        // Phase 7 of the seed.
+        letter.HasIndexNamed(l => new { l.CreatedAt, l.Status }, "idx_letters_created_at_status");
+        letter.HasIndexNamed(l => l.Id, "idx_letters_processed").HasFilter("status = 'processed'");
+        letter.HasIndexNamed(l => l.Id, "idx_letters_failed").HasFilter("status = 'failed'");
+        letter.HasIndexNamed(l => new { l.Id, l.DocumentName, l.CreatedAt, l.Status }, "idx_letters_covering");
     }
 }

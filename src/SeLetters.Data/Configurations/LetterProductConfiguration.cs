@@ -24,6 +24,6 @@ internal sealed class LetterProductConfiguration : IEntityTypeConfiguration<Lett
         product.HasIndexNamed(p => p.RangeLabel, "idx_products_range_label");
         product.HasIndexNamed(p => p.ProductIdentifier, "idx_products_product_identifier");
 
-        product.HasIndexNamed(p => new { p.LetterId, p.RangeLabel }, "idx_products_letter_range").IsCreatedConcurrently();
+        product.HasIndexNamed(p => new { p.LetterId, p.RangeLabel }, "idx_products_letter_range");
     }
 }

@@ -32,6 +32,6 @@ internal sealed class LetterProductMatchConfiguration : IEntityTypeConfiguration
         match.HasIndexNamed(m => m.IbcatalogueProductIdentifier, "idx_matches_ibcatalogue_id");
         match.HasIndexNamed(m => m.MatchConfidence, "idx_matches_confidence");
 
-        match.HasIndexNamed(m => new { m.MatchConfidence, m.MatchType }, "idx_matches_confidence_type").IsCreatedConcurrently();
+        match.HasIndexNamed(m => new { m.MatchConfidence, m.MatchType }, "idx_matches_confidence_type");
     }
 }

@@ -115,31 +115,27 @@ namespace SeLetters.Data.Migrations
                         .HasName("letters_pkey");
 
                     b.HasIndex(new[] { "Id", "DocumentName", "CreatedAt", "Status" }, "idx_letters_covering")
-                        .HasDatabaseName("idx_letters_covering")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_letters_covering");
 
                     b.HasIndex(new[] { "CreatedAt" }, "idx_letters_created_at")
                         .HasDatabaseName("idx_letters_created_at");
 
                     b.HasIndex(new[] { "CreatedAt", "Status" }, "idx_letters_created_at_status")
-                        .HasDatabaseName("idx_letters_created_at_status")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_letters_created_at_status");
 
                     b.HasIndex(new[] { "DocumentName" }, "idx_letters_document_name")
                         .HasDatabaseName("idx_letters_document_name");
 
                     b.HasIndex(new[] { "Id" }, "idx_letters_failed")
                         .HasDatabaseName("idx_letters_failed")
-                        .HasFilter("status = 'failed'")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasFilter("status = 'failed'");
 
                     b.HasIndex(new[] { "FileHash" }, "idx_letters_file_hash")
                         .HasDatabaseName("idx_letters_file_hash");
 
                     b.HasIndex(new[] { "Id" }, "idx_letters_processed")
                         .HasDatabaseName("idx_letters_processed")
-                        .HasFilter("status = 'processed'")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasFilter("status = 'processed'");
 
                     b.HasIndex(new[] { "RawGrokJson" }, "idx_letters_raw_grok_gin")
                         .HasDatabaseName("idx_letters_raw_grok_gin");
@@ -224,8 +220,7 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_products_letter_id");
 
                     b.HasIndex(new[] { "LetterId", "RangeLabel" }, "idx_products_letter_range")
-                        .HasDatabaseName("idx_products_letter_range")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_products_letter_range");
 
                     b.HasIndex(new[] { "ProductIdentifier" }, "idx_products_product_identifier")
                         .HasDatabaseName("idx_products_product_identifier");
@@ -307,8 +302,7 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_matches_confidence");
 
                     b.HasIndex(new[] { "MatchConfidence", "MatchType" }, "idx_matches_confidence_type")
-                        .HasDatabaseName("idx_matches_confidence_type")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_matches_confidence_type");
 
                     b.HasIndex(new[] { "IbcatalogueProductIdentifier" }, "idx_matches_ibcatalogue_id")
                         .HasDatabaseName("idx_matches_ibcatalogue_id");

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using SeLetters.Tests.Infrastructure;
+using SeLetters.Tests.Schema;
 
 namespace SeLetters.Tests.Migrations;
 
@@ -15,7 +18,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261125133558_InitialSchema", "20261125133605_PerformanceIndexes", "20261125135721_ImportBookkeeping", "20261125140846_SearchIndexes", "20261125161102_SearchText", "20261125161122_LetterStatistics", "20261125161927_ImportDroppedIndexes", "20261125172814_StatusSortIndex", "20261125191303_ProductSearchLetterText", "20261125212200_LetterSearch", "20261125214920_SearchIndexesWithoutPendingList", "20261125221529_ProductSearchOncePerTransaction"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -32,6 +35,24 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         // search: 3 trigram indexes, 3 sort indexes, letter_product_search's primary key; letter_statistics' primary key.
         Assert.Equal(42, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+    }
+
+    [Fact]
+    public async Task Reverting_every_migration_leaves_only_the_history_and_migrating_again_gives_the_same_schema()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var migrated = await SchemaSnapshot.ReadAsync(database);
+        await using var context = PostgresServerFixture.CreateContext(database);
+        var migrator = context.GetService<IMigrator>();
+
+        await migrator.MigrateAsync(Migration.InitialDatabase);
+
+        var reverted = await SchemaSnapshot.ReadAsync(database);
+        Assert.Equal(["__EFMigrationsHistory"], reverted.Tables);
+        Assert.Empty(reverted.Code);
+        await migrator.MigrateAsync();
+        var differences = await migrated.DifferencesFromAsync(database);
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
     [Fact]
@@ -83,18 +104,6 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         Assert.Equal(1L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'letters'"));
     }
 
-    private static async Task<List<string>> AppliedMigrationsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id""", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var applied = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            applied.Add(reader.GetString(0));
-        }
-
-        return applied;
-    }
+    internal static Task<List<string>> AppliedMigrationsAsync(string connectionString) =>
+        Target.StringsAsync(connectionString, """SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id""");
 }

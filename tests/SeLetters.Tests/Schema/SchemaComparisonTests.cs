@@ -16,7 +16,7 @@ public sealed partial class SchemaComparisonTests(PostgresServerFixture postgres
         var documented = DocumentedAdditions();
 
         var undocumented = seed.DifferencesFrom(migrated)
-            .Where(difference => !documented.Contains(difference.Table) && !documented.Contains(difference.Object))
+            .Where(difference => !documented.Contains(difference.Object) && (difference.Owner is null || !documented.Contains(difference.Owner)))
             .Select(difference => difference.Description)
             .ToList();
 

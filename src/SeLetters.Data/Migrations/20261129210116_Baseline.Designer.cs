@@ -12,8 +12,8 @@ using SeLetters.Data;
 namespace SeLetters.Data.Migrations
 {
     [DbContext(typeof(LettersDbContext))]
-    [Migration("20261125161102_SearchText")]
-    partial class SearchText
+    [Migration("20261129210116_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -118,31 +118,27 @@ namespace SeLetters.Data.Migrations
                         .HasName("letters_pkey");
 
                     b.HasIndex(new[] { "Id", "DocumentName", "CreatedAt", "Status" }, "idx_letters_covering")
-                        .HasDatabaseName("idx_letters_covering")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_letters_covering");
 
                     b.HasIndex(new[] { "CreatedAt" }, "idx_letters_created_at")
                         .HasDatabaseName("idx_letters_created_at");
 
                     b.HasIndex(new[] { "CreatedAt", "Status" }, "idx_letters_created_at_status")
-                        .HasDatabaseName("idx_letters_created_at_status")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_letters_created_at_status");
 
                     b.HasIndex(new[] { "DocumentName" }, "idx_letters_document_name")
                         .HasDatabaseName("idx_letters_document_name");
 
                     b.HasIndex(new[] { "Id" }, "idx_letters_failed")
                         .HasDatabaseName("idx_letters_failed")
-                        .HasFilter("status = 'failed'")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasFilter("status = 'failed'");
 
                     b.HasIndex(new[] { "FileHash" }, "idx_letters_file_hash")
                         .HasDatabaseName("idx_letters_file_hash");
 
                     b.HasIndex(new[] { "Id" }, "idx_letters_processed")
                         .HasDatabaseName("idx_letters_processed")
-                        .HasFilter("status = 'processed'")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasFilter("status = 'processed'");
 
                     b.HasIndex(new[] { "RawGrokJson" }, "idx_letters_raw_grok_gin")
                         .HasDatabaseName("idx_letters_raw_grok_gin");
@@ -227,8 +223,7 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_products_letter_id");
 
                     b.HasIndex(new[] { "LetterId", "RangeLabel" }, "idx_products_letter_range")
-                        .HasDatabaseName("idx_products_letter_range")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_products_letter_range");
 
                     b.HasIndex(new[] { "ProductIdentifier" }, "idx_products_product_identifier")
                         .HasDatabaseName("idx_products_product_identifier");
@@ -310,8 +305,7 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_matches_confidence");
 
                     b.HasIndex(new[] { "MatchConfidence", "MatchType" }, "idx_matches_confidence_type")
-                        .HasDatabaseName("idx_matches_confidence_type")
-                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
+                        .HasDatabaseName("idx_matches_confidence_type");
 
                     b.HasIndex(new[] { "IbcatalogueProductIdentifier" }, "idx_matches_ibcatalogue_id")
                         .HasDatabaseName("idx_matches_ibcatalogue_id");
@@ -323,6 +317,47 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_matches_product_id");
 
                     b.ToTable("letter_product_matches", (string)null);
+                });
+
+            modelBuilder.Entity("SeLetters.Data.Entities.LetterSearchEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("letter_id");
+
+                    b.Property<DateTime?>("CreatedAt")
+                        .HasColumnType("timestamp without time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document_name");
+
+                    b.Property<float?>("ExtractionConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("extraction_confidence");
+
+                    b.Property<float?>("ProcessingTimeMs")
+                        .HasColumnType("real")
+                        .HasColumnName("processing_time_ms");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
+                    b.Property<string>("Status")
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("letter_search_pkey");
+
+                    b.ToTable("letter_search", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("SeLetters.Data.Entities.ProcessingDebugStep", b =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using SeLetters.Api.Catalogue;
@@ -5,8 +6,9 @@ using SeLetters.Api.Catalogue;
 namespace SeLetters.Api.Errors;
 
 /// <summary>
-/// Turns a bad request (malformed body or query, body too large) into its 4xx problem, and the failure of a dependency
-/// into a 503 problem, so clients can tell "fix the request" and "retry later" from a bug.
+/// Turns a bad request (malformed body or query, body too large, a value the database refuses) into its 4xx problem,
+/// and the failure of a dependency into a 503 problem, so clients can tell "fix the request" and "retry later" from a
+/// bug.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -17,8 +19,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         string? detail;
         if (exception is BadHttpRequestException badRequest)
         {
-            // Minimal APIs throw these instead of answering 400 when the environment is Development; Kestrel throws 413.
-            (status, detail) = (badRequest.StatusCode, badRequest.Message);
+            // A parameter that cannot be bound, a body that is not the JSON expected (whose path the JsonException names),
+            // Kestrel's 413.
+            (status, detail) = (badRequest.StatusCode, badRequest.InnerException is JsonException json
+                ? $"{badRequest.Message} {json.Message}"
+                : badRequest.Message);
         }
         else if (Unavailable(exception) is { } reason)
         {
@@ -28,6 +33,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             }
 
             (status, detail) = (StatusCodes.Status503ServiceUnavailable, reason);
+        }
+        else if (Refused(exception) is { } refused)
+        {
+            // Validation should have answered first: each one logged is a bound to add.
+            LogRefusedByDatabase(logger, refused.SqlState, refused.MessageText, httpContext.Request.Method, httpContext.Request.Path);
+            (status, detail) = RefusedStatus(refused);
         }
         else
         {
@@ -64,8 +75,37 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return null;
     }
 
+    /// <summary>A value PostgreSQL refused: data exceptions (22), integrity constraints (23), program limits (54).</summary>
+    private static PostgresException? Refused(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException { SqlState: ['2', '2' or '3', ..] or ['5', '4', ..] } postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The message names the rule, never the row's values (PostgreSQL's detail may quote them): 413 for a value too large
+    /// to store or index, 409 for a conflict with stored rows, 400 for a value no row could hold.
+    /// </summary>
+    private static (int Status, string Detail) RefusedStatus(PostgresException refused) => refused.SqlState switch
+    {
+        ['5', '4', ..] => (StatusCodes.Status413PayloadTooLarge, $"A value is too large for the database: {refused.MessageText}"),
+        PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.ExclusionViolation =>
+            (StatusCodes.Status409Conflict, $"The request conflicts with the stored letters: {refused.MessageText}"),
+        _ => (StatusCodes.Status400BadRequest, $"The database refused a value of the request: {refused.MessageText}"),
+    };
+
     // One line per refused request, without a stack trace: during an outage every request fails the same way, and the
     // cause is the database, not this code.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the letters database is not available ({Reason})")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a value of {Method} {Path}: {SqlState} {Reason}")]
+    private static partial void LogRefusedByDatabase(ILogger logger, string sqlState, string reason, string method, string path);
 }

@@ -1,12 +1,15 @@
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Scalar.AspNetCore;
+using SeLetters.Api.Apis;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Errors;
 using SeLetters.Api.Letters;
+using SeLetters.Api.Models;
 using SeLetters.Api.Security;
 using SeLetters.Data;
 
@@ -49,16 +52,19 @@ internal static class Extensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
         builder.Services.AddAuthorization();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ValidationErrorNames.UseJsonNames);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
-        // Existing clients read the seed's snake_case names (document_name, total_letters, ...).
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
+        builder.Services.AddValidation();
+        // A parameter that cannot be bound (page=abc) is thrown, so ProblemExceptionHandler answers a 400 naming it, in
+        // every environment (by default only Development throws; elsewhere the 400 said nothing).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer<ApiKeyOpenApiTransformer>()
-            .AddOperationTransformer<ApiKeyOpenApiTransformer>());
+            .AddOperationTransformer<ApiKeyOpenApiTransformer>()
+            .AddOperationTransformer<LetterVersionOpenApiTransformer>());
     }
 
     /// <summary>
@@ -114,6 +120,25 @@ internal static class Extensions
 
         configuration[$"ConnectionStrings:{LettersDatabase}"] = builder.ConnectionString;
     }
+
+    /// <summary>
+    /// Existing clients read the seed's snake_case names (document_name, total_letters, ...). NaN and ±Infinity, which
+    /// imported letters may hold in their reals, are written as the strings "NaN", "Infinity" and "-Infinity" (JSON has
+    /// no such numbers; a write refuses them). A request body is nested at most <see cref="MaxRequestDepth"/> deep: the
+    /// reader walks every level of a deeper one before refusing it (a 600 KB body nested 200,000 deep took over a minute);
+    /// stored JSON documents are given back however deep PostgreSQL took them (StoredJsonConverter).
+    /// </summary>
+    private static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        options.MaxDepth = MaxRequestDepth;
+        options.Converters.Add(new UtcTimestampConverter());
+        options.Converters.Add(new StoredJsonConverter());
+    }
+
+    /// <summary>Room for a letter's own nesting (letter, products, matches) around documents of JsonDocumentAttribute.MaximumDepth.</summary>
+    private const int MaxRequestDepth = 128;
 
     /// <summary>The OpenAPI document at /openapi/v1.json, and in Development its Scalar UI at /scalar.</summary>
     public static void MapApiDocumentation(this WebApplication app)

@@ -12,8 +12,14 @@ namespace SeLetters.Api.Letters;
 /// </summary>
 internal static class LetterDocumentQuery
 {
-    /// <summary>The letter, its matches without their catalogue rows; null when there is no such letter.</summary>
-    public static async Task<LetterDocument?> ReadAsync(NpgsqlConnection connection, int id, CancellationToken cancellationToken)
+    /// <summary>
+    /// jsonb takes documents nested as deep as PostgreSQL's stack allows (over 10,000 at the default max_stack_depth):
+    /// every stored letter is read back, whatever wrote it. A request's documents are bounded far lower (JsonDocumentAttribute).
+    /// </summary>
+    private static readonly JsonDocumentOptions StoredJson = new() { MaxDepth = 1_000_000 };
+
+    /// <summary>The letter, its matches without their catalogue rows, and its version; null when there is no such letter.</summary>
+    public static async Task<VersionedLetter?> ReadAsync(NpgsqlConnection connection, int id, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         foreach (var sql in LetterDocumentSql.Statements)
@@ -28,6 +34,7 @@ internal static class LetterDocumentQuery
         }
 
         var letter = ReadLetter(reader);
+        var version = reader.GetFieldValue<uint>(17);
 
         await reader.NextResultAsync(cancellationToken);
         var products = new List<(ProductDocument Product, List<MatchDocument> Matches)>();
@@ -50,11 +57,13 @@ internal static class LetterDocumentQuery
             steps.Add(ReadDebugStep(reader));
         }
 
-        return letter with
-        {
-            Products = [.. products.Select(entry => entry.Product with { Matches = entry.Matches })],
-            ProcessingDebug = steps,
-        };
+        return new VersionedLetter(
+            letter with
+            {
+                Products = [.. products.Select(entry => entry.Product with { Matches = entry.Matches })],
+                ProcessingDebug = steps,
+            },
+            version);
     }
 
     private static LetterDocument ReadLetter(NpgsqlDataReader reader) => new()
@@ -128,5 +137,5 @@ internal static class LetterDocumentQuery
 
     /// <summary>The jsonb columns come back as JSON values, not as strings holding JSON.</summary>
     private static JsonElement? Json(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : JsonElement.Parse(reader.GetString(ordinal));
+        reader.IsDBNull(ordinal) ? null : JsonElement.Parse(reader.GetString(ordinal), StoredJson);
 }

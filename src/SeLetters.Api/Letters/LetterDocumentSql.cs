@@ -9,7 +9,7 @@ internal static class LetterDocumentSql
     public const string LetterSql =
         "SELECT id, document_name, document_type, document_title, source_file_path, file_size, file_hash, processing_method, "
         + "processing_time_ms, extraction_confidence, created_at, updated_at, status, "
-        + "raw_grok_json, ocr_supplementary_json, processing_steps_json, validation_details_json "
+        + "raw_grok_json, ocr_supplementary_json, processing_steps_json, validation_details_json, xmin "
         + "FROM letters WHERE id = $1";
 
     public const string ProductsSql =

@@ -27,9 +27,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (document.FileHash is { } hash)
             {
-                // No unique index on file_hash (imported data may hold duplicates), so concurrent stores of one file are
-                // serialised on a lock of their hash, held until commit; the look-up then sees the other's letter.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({hash}, 0))", cancellationToken);
+                await LockFileHashAsync(hash, cancellationToken);
                 if (await FindIdByHashAsync(hash, cancellationToken) is { } existing)
                 {
                     return (existing, false);
@@ -44,10 +42,70 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         });
     }
 
-    public async Task<LetterDocument?> GetAsync(int id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the letter's columns, products, matches and debug steps with the document's in one transaction, as a
+    /// store would write them (left-out columns take the schema's defaults), keeping its id and <c>created_at</c>.
+    /// </summary>
+    public Task<WriteOutcome> ReplaceAsync(int id, LetterDocument document, string[]? expectedVersions, CancellationToken cancellationToken)
+    {
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (document.FileHash is { } hash)
+            {
+                await LockFileHashAsync(hash, cancellationToken);
+            }
+
+            // Locked until commit: a concurrent write of this letter waits, then finds a new version. updated_at is the
+            // database's clock in UTC, as PatchAsync writes it.
+            var current = await db.Database.SqlQuery<CurrentLetter>(
+                $"""SELECT xmin::text AS "Version", now() AT TIME ZONE 'UTC' AS "Now" FROM letters WHERE id = {id} FOR UPDATE""")
+                .ToListAsync(cancellationToken);
+            if (current is not [var stored])
+            {
+                return WriteOutcome.NotFound;
+            }
+
+            if (expectedVersions is not null && !expectedVersions.Contains(stored.Version))
+            {
+                return WriteOutcome.PreconditionFailed;
+            }
+
+            // Matches go with their products (ON DELETE CASCADE).
+            await db.Database.ExecuteSqlAsync($"DELETE FROM letter_products WHERE letter_id = {id}", cancellationToken);
+            await db.Database.ExecuteSqlAsync($"DELETE FROM processing_debug WHERE letter_id = {id}", cancellationToken);
+
+            var letter = document.ToEntity();
+            letter.Id = id;
+            letter.UpdatedAt = stored.Now;
+            // Attached with a key, the letter is updated; its products, matches and steps, without keys, are inserted.
+            var entry = db.Letters.Attach(letter);
+            entry.State = EntityState.Modified;
+            entry.Property(l => l.CreatedAt).IsModified = false;
+            foreach (var column in entry.Properties.Where(column => column.CurrentValue is null))
+            {
+                // An insert leaves such a column to its default; an update has to write it.
+                column.CurrentValue = column.Metadata.GetDefaultValue();
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return WriteOutcome.Written;
+        });
+    }
+
+    /// <summary>
+    /// No unique index on file_hash (imported data may hold duplicates), so concurrent writes of one file are serialised
+    /// on a lock of their hash, held until commit; a look-up then sees the other's letter.
+    /// </summary>
+    private Task LockFileHashAsync(string hash, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({hash}, 0))", cancellationToken);
+
+    public async Task<VersionedLetter?> GetAsync(int id, CancellationToken cancellationToken)
     {
         // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
-        var letter = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+        var stored = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
         {
             await db.Database.OpenConnectionAsync(retryCancellation);
             try
@@ -59,13 +117,13 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
                 await db.Database.CloseConnectionAsync();
             }
         }, cancellationToken);
-        if (letter is null)
+        if (stored is null)
         {
             return null;
         }
 
-        var identifiers = letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier!).Distinct().ToList();
-        return letter.WithCatalogue(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken));
+        var identifiers = stored.Letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier!).Distinct().ToList();
+        return stored with { Letter = stored.Letter.WithCatalogue(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken)) };
     }
 
     /// <summary>The first letter stored with this file hash (imported data may hold several).</summary>
@@ -171,17 +229,15 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             letters = letters.Where(l => l.Status == status);
         }
 
-        // created_at is a timestamp without time zone: the bounds are compared as written, whatever zone they name.
-        if (query.CreatedFrom is { } from)
+        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
+        if (query.CreatedFrom is { First: var from })
         {
-            var unspecified = DateTime.SpecifyKind(from, DateTimeKind.Unspecified);
-            letters = letters.Where(l => l.CreatedAt >= unspecified);
+            letters = letters.Where(l => l.CreatedAt >= from);
         }
 
-        if (query.CreatedTo is { } to)
+        if (query.CreatedTo is { Last: var to })
         {
-            var unspecified = DateTime.SpecifyKind(to, DateTimeKind.Unspecified);
-            letters = letters.Where(l => l.CreatedAt <= unspecified);
+            letters = letters.Where(l => l.CreatedAt <= to);
         }
 
         if (query.MinConfidence is { } min)
@@ -232,31 +288,34 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         return descending ? sorted.ThenByDescending(l => l.Id) : sorted.ThenBy(l => l.Id);
     }
 
-    /// <summary>Applies the patch with <c>updated_at</c> set by the database; false when there is no such letter.</summary>
-    public async Task<bool> PatchAsync(int id, LetterPatch patch, CancellationToken cancellationToken)
-    {
-        var updated = await db.Letters.Where(l => l.Id == id).ExecuteUpdateAsync(setters =>
-        {
-            setters.SetProperty(l => l.UpdatedAt, _ => (DateTime?)DateTime.Now);
-            if (patch.Status is not null)
-            {
-                setters.SetProperty(l => l.Status, patch.Status);
-            }
-
-            if (patch.DocumentTitle is not null)
-            {
-                setters.SetProperty(l => l.DocumentTitle, patch.DocumentTitle);
-            }
-
-            if (patch.DocumentType is not null)
-            {
-                setters.SetProperty(l => l.DocumentType, patch.DocumentType);
-            }
-        }, cancellationToken);
-        return updated > 0;
-    }
+    /// <summary>
+    /// Applies the patch, with <c>updated_at</c> set to the database's clock in UTC (as every timestamp column holds it,
+    /// whatever the server's or the session's TimeZone).
+    /// </summary>
+    public Task<WriteOutcome> PatchAsync(int id, LetterPatch patch, string[]? expectedVersions, CancellationToken cancellationToken) =>
+        WriteAsync(id, $"""
+            UPDATE letters SET status = coalesce({patch.Status}, status), document_title = coalesce({patch.DocumentTitle}, document_title),
+                document_type = coalesce({patch.DocumentType}, document_type), updated_at = now() AT TIME ZONE 'UTC'
+            WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
+            """, cancellationToken);
 
     /// <summary>Deletes the letter; its products, matches and debug steps go with it (ON DELETE CASCADE).</summary>
-    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken) =>
-        await db.Letters.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    public Task<WriteOutcome> DeleteAsync(int id, string[]? expectedVersions, CancellationToken cancellationToken) =>
+        WriteAsync(id, $"""
+            DELETE FROM letters WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
+            """, cancellationToken);
+
+    /// <summary>A write of one letter's row on the condition of its version; when nothing was written, why.</summary>
+    private Task<WriteOutcome> WriteAsync(int id, FormattableString write, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+            await db.Database.ExecuteSqlAsync(write, retryCancellation) > 0 ? WriteOutcome.Written
+            : await db.Letters.AnyAsync(l => l.Id == id, retryCancellation) ? WriteOutcome.PreconditionFailed
+            : WriteOutcome.NotFound, cancellationToken);
+
+    private sealed class CurrentLetter
+    {
+        public required string Version { get; init; }
+
+        public required DateTime Now { get; init; }
+    }
 }

@@ -1,4 +1,9 @@
+using SeLetters.Api.Validation;
+
 namespace SeLetters.Api.Models;
 
 /// <summary>The fields an engineer may change on a stored letter; absent (null) fields stay as they are.</summary>
-public sealed record LetterPatch(string? Status, string? DocumentTitle, string? DocumentType);
+public sealed record LetterPatch(
+    [Text(FieldLengths.Status)] string? Status,
+    [Text(FieldLengths.Text)] string? DocumentTitle,
+    [Text(FieldLengths.Name)] string? DocumentType);

@@ -539,21 +539,9 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
     private static List<string?> Names(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(l => l.GetProperty("document_name").GetString()).ToList();
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<long> ScalarAsync(string sql) => (long)(await LettersDatabase.ScalarAsync(_database, sql))!;
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => LettersDatabase.ExecuteAsync(_database, sql);
 
     public async Task DisposeAsync()
     {

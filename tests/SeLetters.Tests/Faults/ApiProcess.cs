@@ -20,7 +20,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ApiProcess> StartAsync(string connectionString)
+    /// <summary>Started with these variables added to its environment (TZ, configuration keys).</summary>
+    public static async Task<ApiProcess> StartAsync(string connectionString, params (string Name, string Value)[] environment)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var start = new ProcessStartInfo("dotnet")
@@ -37,6 +38,10 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__lettersdb"] = connectionString;
         start.Environment["Api__Key"] = LettersApiFactory.ApiKey;
         start.Environment["Catalogue__Path"] = TestCatalogue.LowerCaseV2;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var api = new ApiProcess(Process.Start(start)!, baseAddress);
         using var probe = api.CreateClient();

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using SeLetters.Tests.Infrastructure;
+using static SeLetters.Tests.Api.LetterSamples;
+using static SeLetters.Tests.Api.LettersApiTests;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>
+/// A value PostgreSQL refuses that validation let through is the client's error, not a 500: a trigger of the test's
+/// own raises each kind of refusal, as a data error, a constraint or a size limit would.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DatabaseRefusalTests(PostgresServerFixture postgres)
+{
+    [Theory]
+    [InlineData("22021", HttpStatusCode.BadRequest)] // invalid byte sequence (a NUL in text)
+    [InlineData("22P05", HttpStatusCode.BadRequest)] // untranslatable character (\u0000 in jsonb)
+    [InlineData("22003", HttpStatusCode.BadRequest)] // numeric value out of range
+    [InlineData("23502", HttpStatusCode.BadRequest)] // not null violation
+    [InlineData("23505", HttpStatusCode.Conflict)] // unique violation
+    [InlineData("23503", HttpStatusCode.Conflict)] // foreign key violation
+    [InlineData("54000", HttpStatusCode.RequestEntityTooLarge)] // index row size exceeds the maximum
+    [InlineData("54001", HttpStatusCode.RequestEntityTooLarge)] // stack depth limit exceeded (deep jsonb)
+    public async Task A_refusal_by_the_database_is_a_4xx_problem_logged_once(string sqlState, HttpStatusCode status)
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await LettersDatabase.ExecuteAsync(database, """
+            CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'refused by the test' USING ERRCODE = substr(NEW.document_name, 8);
+            END
+            $$;
+            CREATE TRIGGER refuse BEFORE INSERT ON letters FOR EACH ROW WHEN (NEW.document_name LIKE 'refuse-%') EXECUTE FUNCTION refuse();
+            """);
+
+        var logs = new LogCollector();
+        await using var api = LettersApiFactory.For(database);
+        await using var logged = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(logs)));
+        using var writer = logged.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", LettersApiFactory.ApiKey);
+
+        using var response = await writer.PostAsJsonAsync("/api/letters", Letter($"refuse-{sqlState}"));
+
+        await AssertProblemAsync(response, status);
+        Assert.Empty(await LettersDatabase.LetterIdsAsync(database));
+        Assert.Single(logs.Entries, entry => entry.Level >= LogLevel.Warning && entry.Message.Contains("refused by the test", StringComparison.Ordinal));
+    }
+
+    private sealed class LogCollector : ILoggerProvider
+    {
+        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(Entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(LogLevel Level, string Message)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((logLevel, $"{formatter(state, exception)} {exception}"));
+        }
+    }
+}

@@ -409,7 +409,10 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                 writer.Write((bool)value, NpgsqlDbType.Boolean);
                 break;
             case ColumnKind.Timestamp:
-                writer.Write((DateTime)value, NpgsqlDbType.Timestamp);
+                // Binary COPY carries no types: a timestamp field is PostgreSQL's int64 of microseconds since 2000, which
+                // is written as such because DateTime cannot hold PostgreSQL's whole range (and Npgsql would turn
+                // DateTime.MinValue into -infinity).
+                writer.Write(((PostgresTimestamp)value).Microseconds, NpgsqlDbType.Bigint);
                 break;
             case ColumnKind.Json:
                 writer.Write((string)value, NpgsqlDbType.Jsonb);

@@ -123,6 +123,13 @@ internal static class JsonbText
         {
             if (i + 1 < properties.Count && Key(properties[i + 1]).SequenceEqual(Key(properties[i])))
             {
+                // Not kept, but jsonb parses it all the same and refuses it when it cannot hold it.
+                var discarded = false;
+                if (!TryWrite(properties[i].Property.Value, new Utf8Buffer(), ref discarded))
+                {
+                    return false;
+                }
+
                 continue;
             }
 

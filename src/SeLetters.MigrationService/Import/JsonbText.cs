@@ -233,7 +233,7 @@ internal static class JsonbText
         var fractionZeros = fraction.IndexOfAnyExcept((byte)'0');
         var leadingZeros = integerZeros >= 0 ? integerZeros : integer.Length + (fractionZeros >= 0 ? fractionZeros : fraction.Length);
         var significantDigits = integer.Length + fraction.Length - leadingZeros;
-        if (significantDigits - scale > NumericMaxIntegerDigits)
+        if (significantDigits > 0 && significantDigits - scale > NumericMaxIntegerDigits)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,6 +14,14 @@ internal sealed partial class TableLoad
 {
     private const int ProgressEvery = 50_000;
 
+    /// <summary>
+    /// PostgreSQL refuses a btree index entry over 2,704 bytes ("index row size exceeds btree version 4 maximum"), and
+    /// whether a longer text fits once compressed cannot be told beforehand: the text columns of each btree index of
+    /// the table (read from the catalog: the migrations stay the one source of truth) together may hold at most this
+    /// many bytes, the rest of the entry left for its header and the other columns. A row past it is quarantined.
+    /// </summary>
+    private const int MaxIndexedTextBytes = 2_600;
+
     private readonly SourceDatabase _source;
     private readonly ImportTelemetry _telemetry;
     private readonly ILogger _logger;
@@ -20,6 +29,7 @@ internal sealed partial class TableLoad
     private readonly RowChecksum _checksum = new();
     private readonly PolicyCounts _rowPolicies = new();
     private readonly List<(int Index, string Column, string ParentTable, IdSet Ids)> _parents;
+    private readonly List<(string Index, int[] Columns)> _indexedText = [];
     private readonly KeyValuePair<string, object?> _tag;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -79,11 +89,46 @@ internal sealed partial class TableLoad
 
     public double Seconds => _clock.Elapsed.TotalSeconds;
 
-    /// <summary>Step 1: the ids an earlier run handled, in the table or in the quarantine.</summary>
+    /// <summary>
+    /// Step 1: the ids an earlier run handled, in the table or in the quarantine; and, while every index is there,
+    /// which text columns share a btree index entry.
+    /// </summary>
     public async Task ReadIdsHandledBeforeAsync(CancellationToken cancellationToken)
     {
         Present = await ReadIdsAsync($"SELECT id FROM {Name}", cancellationToken);
         _quarantinedBefore = await ReadIdsAsync($"SELECT source_id FROM migration_quarantine WHERE source_table = '{Name}'", cancellationToken);
+        if (Shape.Present)
+        {
+            await ReadIndexedTextColumnsAsync(cancellationToken);
+        }
+    }
+
+    private async Task ReadIndexedTextColumnsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT c.relname, array_agg(a.attname::text ORDER BY k.n)
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree'
+            CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND a.atttypid = 'text'::regtype
+            WHERE i.indrelid = '{Name}'::regclass
+            GROUP BY c.relname
+            ORDER BY c.relname
+            """, Connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var columns = reader.GetFieldValue<string[]>(1)
+                .Select(column => Shape.Mapped.FindIndex(mapped => mapped.Column.Name == column))
+                .Where(index => index >= 0)
+                .ToArray();
+            if (columns.Length > 0)
+            {
+                _indexedText.Add((reader.GetString(0), columns));
+            }
+        }
     }
 
     /// <summary>
@@ -181,6 +226,16 @@ internal sealed partial class TableLoad
             if (Converter.Values[parent.Index] is int parentId && !parent.Ids.Contains(parentId))
             {
                 return $"{parent.Column} = {parentId}: no such row in {parent.ParentTable}";
+            }
+        }
+
+        foreach (var (index, columns) in _indexedText)
+        {
+            var bytes = columns.Sum(column => Converter.Values[column] is string text ? Encoding.UTF8.GetByteCount(text) : 0);
+            if (bytes > MaxIndexedTextBytes)
+            {
+                return $"{string.Join(" + ", columns.Select(column => Shape.Mapped[column].Column.Name))} = {bytes} bytes, more than PostgreSQL's btree index " +
+                    $"{index} takes ({MaxIndexedTextBytes} bytes of text per entry)";
             }
         }
 

@@ -23,12 +23,14 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         Assert.False(await DatabaseExistsAsync(name));
     }
 
-    [Fact]
-    public async Task A_file_that_is_not_duckdb_is_refused()
+    [Theory]
+    [InlineData("id,document_name\n1,a.pdf\n")] // a CSV export
+    [InlineData("")] // an empty file
+    public async Task A_file_that_is_not_duckdb_is_refused(string content)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        await File.WriteAllTextAsync(source, "id,document_name\n1,a.pdf\n");
+        await File.WriteAllTextAsync(source, content);
         var name = postgres.NewDatabaseName();
 
         var run = await ImportRun.ImportAsync(postgres.ConnectionStringFor(name), folder, source);
@@ -79,18 +81,21 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task An_empty_file_is_not_a_duckdb_file()
+    public async Task An_id_beyond_the_targets_integers_is_one_line_and_nothing_is_written()
     {
         using var folder = new TempFolder();
-        var source = folder.File("letters.duckdb");
-        await File.WriteAllBytesAsync(source, []);
-        var name = postgres.NewDatabaseName();
+        var source = folder.File("handmade.duckdb");
+        DuckDb.Execute(source,
+            "CREATE TABLE letters (id BIGINT PRIMARY KEY, document_name VARCHAR NOT NULL, source_file_path VARCHAR NOT NULL)",
+            "INSERT INTO letters VALUES (1, 'a.pdf', 'in/a.pdf'), (3000000000, 'b.pdf', 'in/b.pdf')");
+        var database = await postgres.CreateMigratedDatabaseAsync();
 
-        var run = await ImportRun.VerifyAsync(postgres.ConnectionStringFor(name), folder, source);
+        var run = await ImportRun.ImportAsync(database, folder, source);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("is not a DuckDB database file", run.Output);
-        Assert.False(await DatabaseExistsAsync(name));
+        Assert.Contains("Import failed: The source table letters has id 3000000000, beyond the target's integer ids", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.Equal(0L, await Target.CountAsync(database, "letters"));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class RowChecksumTests(PostgresServerFixture postgres)
         """{"a": 1, "a": 2, "b": {"c": 1, "c": [3]}}""",
         """{"é": "ü", "e": "\u00e9\n\t\"\\ \u001f \/ \u007f", "longer key": "", "\u0041": 0}""",
         """[0, -0, -0.0, 0.000, 1E+2, 1.5e-3, -12.340e1, 123456789012345678901234567890, 1e-7, 100e-2, 3.0E0]""",
+        """[-0e1073741822, 0e200000, 0e-16383, 9.99e131071, {"a": 1e-16383, "a": 2}]""", // at numeric's limits (found by ImportPropertyTests)
         """  "a top-level string with \"quotes\" and 😀 \ud83d\ude00"  """,
         "-1.25",
         "null",

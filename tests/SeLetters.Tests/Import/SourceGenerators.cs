@@ -30,11 +30,15 @@ internal static class SourceGenerators
         (2, Gen.OneOf("'", "\"", "\\", "é", "\u00a0", "\ufeff", "\u2028", "\uffff", " ", "中文")),
         (2, Gen.Int[0x10000, 0x10FFFF].Select(char.ConvertFromUtf32)));
 
-    /// <summary>Text: empty, short with NUL, control and non-BMP characters anywhere, or long (to 100,000 characters).</summary>
+    /// <summary>
+    /// Text: empty, short with NUL, control and non-BMP characters anywhere, long (to 100,000 characters), or around
+    /// the 2,600 bytes a btree index entry of the target takes.
+    /// </summary>
     public static readonly Gen<string> Text = Gen.Frequency<string>(
         (1, Gen.Const("")),
         (8, Piece.Array[1, 12].Select(string.Concat)),
-        (1, Gen.Int[1_000, 100_000].Select(length => new string('x', length) + "\0end")));
+        (1, Gen.Int[1_000, 100_000].Select(length => new string('x', length) + "\0end")),
+        (1, Gen.Char['a', 'z'].Array[2_500, 2_700].Select(chars => new string(chars))));
 
     private static readonly Gen<string> JsonNumber =
         Gen.Select(Gen.Bool, Gen.OneOf<string>(Gen.Const("0"), Gen.Int[1, int.MaxValue].Select(n => n.ToString(CultureInfo.InvariantCulture))),

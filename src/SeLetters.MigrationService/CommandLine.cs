@@ -53,6 +53,12 @@ internal sealed record CommandLine(ServiceCommand Command, IReadOnlyDictionary<s
     public string? Database => Options.GetValueOrDefault("--database");
     public bool Force => Options.ContainsKey("--force");
 
+    /// <summary>The configuration settings the options stand for: --source is Import:Source, --report Import:ReportPath.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Settings =>
+        new[] { ("Import:Source", Source), ("Import:ReportPath", Report) }
+            .Where(setting => setting.Item2 is not null)
+            .Select(setting => KeyValuePair.Create(setting.Item1, setting.Item2));
+
     /// <summary>The parsed command line, or the one-line error to print (exit code 2); help: usage with exit code 0.</summary>
     public static (CommandLine? CommandLine, string? Error) Parse(string[] args)
     {

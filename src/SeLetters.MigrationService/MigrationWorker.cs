@@ -20,29 +20,38 @@ internal sealed partial class MigrationWorker(
         using var activity = ActivitySource.StartActivity("Migrating database", ActivityKind.Client);
         try
         {
+            Environment.ExitCode = await RunAsync(services, commandLine, logger, stoppingToken);
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>Runs the command line's command; returns its exit code, with the error (one line for an operator's) logged.</summary>
+    public static async Task<int> RunAsync(IServiceProvider services, CommandLine commandLine, ILogger logger, CancellationToken stoppingToken)
+    {
+        try
+        {
             await using var scope = services.CreateAsyncScope();
-            Environment.ExitCode = commandLine.Command is ServiceCommand.Backup or ServiceCommand.Restore or ServiceCommand.ExportDuckDb
+            return commandLine.Command is ServiceCommand.Backup or ServiceCommand.Restore or ServiceCommand.ExportDuckDb
                 ? await scope.ServiceProvider.GetRequiredService<OperationsRunner>().RunAsync(stoppingToken)
                 : await scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(stoppingToken);
         }
         catch (OperatorException exception)
         {
             // The operator's error: one clear line, no stack trace.
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogOperatorError(logger, Verb(commandLine.Command), exception.Message);
-            Environment.ExitCode = 1;
+            return 1;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            activity?.AddException(exception);
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            Activity.Current?.AddException(exception);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogFailed(logger, exception);
             // A BackgroundService that throws still ends the host with exit code 0; dependants must not start.
-            Environment.ExitCode = 1;
-        }
-        finally
-        {
-            lifetime.StopApplication();
+            return 1;
         }
     }
 

@@ -15,15 +15,7 @@ if (commandLine is null)
 
 // appsettings.json sits beside the binary: an operator runs the tool from any folder.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-if (commandLine.Source is not null)
-{
-    builder.Configuration["Import:Source"] = commandLine.Source;
-}
-
-if (commandLine.Report is not null)
-{
-    builder.Configuration["Import:ReportPath"] = commandLine.Report;
-}
+builder.Configuration.AddInMemoryCollection(commandLine.Settings);
 
 // One line per message: an operator's error is the single line "... Import failed: <what and what to do>".
 builder.Logging.AddSimpleConsole(console => console.SingleLine = true);

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Data;
+using System.Text.Json;
 using DuckDB.NET.Data;
 using Npgsql;
 using SeLetters.MigrationService.Import;
@@ -85,48 +87,103 @@ internal sealed partial class DuckDbExporter(ILogger<DuckDbExporter> logger)
     {
         // The DuckDB table's own column order, so each appended row lines up with it.
         var columns = Columns(target, table.Name).Select(table.Column).ToArray();
-        var select = string.Join(", ", columns.Select(column => column.Kind == ColumnKind.Json
-            // Invalid JSON was imported as a jsonb string: give the old application its text back, not a quoted string.
-            ? $"CASE WHEN jsonb_typeof({column.Name}) = 'string' THEN {column.Name} #>> '{{}}' ELSE {column.Name}::text END"
-            : column.Name));
+        var idIndex = Array.FindIndex(columns, column => column.Name == "id");
+        // Timestamps as PostgreSQL's own 64 bits: DateTime holds neither ±infinity nor the years outside 1–9999.
+        var select = string.Join(", ", columns.Select(column => column.Kind switch
+        {
+            ColumnKind.Timestamp => $"timestamp_send({column.Name})",
+            ColumnKind.Json => $"{column.Name}::text",
+            _ => column.Name,
+        }));
 
         await using var command = new NpgsqlCommand($"SELECT {select} FROM {table.Name} ORDER BY id", source, snapshot);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        using var appender = target.CreateAppender(table.Name);
+        var outsideDateTime = new List<(int Id, string Column, PostgresTimestamp Value)>();
         long rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        using (var appender = target.CreateAppender(table.Name))
         {
-            var row = appender.CreateRow();
-            for (var i = 0; i < columns.Length; i++)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                if (await reader.IsDBNullAsync(i, cancellationToken))
+                var row = appender.CreateRow();
+                var id = 0;
+                for (var i = 0; i < columns.Length; i++)
                 {
-                    row.AppendNullValue();
-                    continue;
+                    if (await reader.IsDBNullAsync(i, cancellationToken))
+                    {
+                        row.AppendNullValue();
+                        continue;
+                    }
+
+                    switch (columns[i].Kind)
+                    {
+                        case ColumnKind.Integer:
+                            var number = reader.GetInt32(i);
+                            id = i == idIndex ? number : id;
+                            row.AppendValue(number);
+                            break;
+                        case ColumnKind.Real:
+                            row.AppendValue(reader.GetFloat(i));
+                            break;
+                        case ColumnKind.Boolean:
+                            row.AppendValue(reader.GetBoolean(i));
+                            break;
+                        case ColumnKind.Timestamp:
+                            var timestamp = new PostgresTimestamp(BinaryPrimitives.ReadInt64BigEndian(reader.GetFieldValue<byte[]>(i)));
+                            if (timestamp.ToDateTime() is { } dateTime)
+                            {
+                                row.AppendValue(dateTime);
+                            }
+                            else
+                            {
+                                row.AppendNullValue(); // set below: the appender takes DateTime only
+                                outsideDateTime.Add((id, columns[i].Name, timestamp));
+                            }
+
+                            break;
+                        case ColumnKind.Json:
+                            row.AppendValue(OriginalJsonText(reader.GetString(i)));
+                            break;
+                        default:
+                            row.AppendValue(reader.GetString(i));
+                            break;
+                    }
                 }
 
-                _ = columns[i].Kind switch
-                {
-                    ColumnKind.Integer => row.AppendValue(reader.GetInt32(i)),
-                    ColumnKind.Real => row.AppendValue(reader.GetFloat(i)),
-                    ColumnKind.Boolean => row.AppendValue(reader.GetBoolean(i)),
-                    ColumnKind.Timestamp => row.AppendValue(reader.GetDateTime(i)),
-                    _ => row.AppendValue(reader.GetString(i)),
-                };
+                row.EndRow();
+                rows++;
             }
+        }
 
-            row.EndRow();
-            rows++;
+        foreach (var (id, column, value) in outsideDateTime)
+        {
+            Execute(target, $"UPDATE {table.Name} SET {column} = {DuckDbLiteral(table.Name, id, column, value)} WHERE id = {id}");
         }
 
         return rows;
     }
 
+    /// <summary>
+    /// The text that imports back as this jsonb: a string the import made of text that was not JSON (truncated LLM
+    /// output) goes back as that text, for the old application; any other value, a string that reads as JSON
+    /// included ("123"), as its JSON text.
+    /// </summary>
+    private static string OriginalJsonText(string jsonb) =>
+        jsonb.StartsWith('"') && JsonSerializer.Deserialize<string>(jsonb) is { } text && RowConverter.IsJsonKeptAsString(text) ? text : jsonb;
+
+    private static string DuckDbLiteral(string table, int id, string column, PostgresTimestamp value) => value.ToDuckDb() switch
+    {
+        { IsPositiveInfinity: true } => "CAST('infinity' AS TIMESTAMP)",
+        { IsNegativeInfinity: true } => "CAST('-infinity' AS TIMESTAMP)",
+        { } timestamp => $"make_timestamp(CAST({timestamp.ToDuckDBTimestampStruct().Micros} AS BIGINT))",
+        null => throw new OperatorException(
+            $"{table} id {id} has {column} = {value}, past DuckDB's latest timestamp (294247-01-10 04:00:54.775806): DuckDB cannot hold it. Correct the value, then export again."),
+    };
+
     /// <summary>The next id the old application must get: past max(id) and past the PostgreSQL sequence.</summary>
     private static async Task<long> NextIdAsync(NpgsqlConnection source, NpgsqlTransaction snapshot, string table, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT greatest((SELECT coalesce(max(id), 0) + 1 FROM {table}), (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {table}_id_seq))",
+            $"SELECT greatest((SELECT coalesce(max(id), 0)::bigint + 1 FROM {table}), (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {table}_id_seq))",
             source, snapshot);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

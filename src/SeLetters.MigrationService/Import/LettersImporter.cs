@@ -16,7 +16,6 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
 {
     // Another fixed key than the migration lock's: one import at a time per database.
     private const long ImportLockKey = 0x5345_4c45_5449_4d50; // "SELETIMP"
-    private const int ProgressEvery = 50_000;
 
     /// <summary>Imports every table; returns, per table, the source checksums the verification compares with the target.</summary>
     public async Task<Dictionary<string, SourceChecksums>> ImportAsync(
@@ -27,23 +26,114 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             throw new OperatorException("Another import into this database is running; wait for it to finish, then run this one again.");
         }
 
-        // Row triggers keep derived tables current (statistics totals, product search text); for a bulk load they would
-        // cost more than the load itself, so this session skips them and rebuilds those tables once at the end.
-        await using (var bulkLoad = new NpgsqlCommand($"SELECT set_config('{BulkLoad.Setting}', 'on', false)", connection))
-        {
-            await bulkLoad.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await SkipRowTriggersAsync(connection, cancellationToken);
         var section = new ImportSection();
         report.Import = section;
+        await BuildIndexesLeftDroppedAsync(connection, cancellationToken);
+        await CheckTargetHoldsNoOtherDataAsync(source, shapes, connection, cancellationToken);
+        section.InterruptedRunsResumed.AddRange(await TakeOverInterruptedRunsAsync(connection, cancellationToken));
+        section.RunId = await StartRunAsync(source, connection, cancellationToken);
 
-        // Indexes a killed run dropped for its load and did not build again: built first, whatever happens next.
+        await using var indexes = new BulkLoadIndexes(connection, logger);
+        var loads = new List<TableLoad>();
+        try
+        {
+            var idsByTable = new Dictionary<string, IdSet>();
+            foreach (var shape in shapes)
+            {
+                var load = new TableLoad(source, shape, connection, section.RunId, idsByTable, telemetry, logger);
+                loads.Add(load);
+                section.Tables.Add(load.Report);
+                idsByTable[load.Name] = await ImportTableAsync(load, indexes, cancellationToken);
+            }
+
+            await ReadTargetSumsAsync(loads, cancellationToken);
+            var wait = Stopwatch.StartNew();
+            await indexes.WaitAsync();
+            section.IndexBuildWaitSeconds = Math.Round(wait.Elapsed.TotalSeconds, 3);
+            foreach (var load in loads)
+            {
+                section.Sequences.Add(await AdvanceSequenceAsync(connection, load.Shape, load.MaxSourceId, cancellationToken));
+            }
+
+            // Also after nothing new when an earlier run was stopped: it may have loaded rows it never counted.
+            if (section.RowsImported > 0 || section.InterruptedRunsResumed.Count > 0)
+            {
+                await using var rebuild = new NpgsqlCommand(BulkLoad.RefreshSql, connection);
+                await rebuild.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await MarkRunFailedAsync(connection, section.RunId);
+            await RebuildAfterFailureAsync(connection, indexes);
+            throw;
+        }
+
+        if (section.RowsImported == 0)
+        {
+            LogNothingNew(logger, source.Path);
+        }
+
+        return loads.ToDictionary(load => load.Name, load => load.Sums);
+    }
+
+    /// <summary>One table, parents before children, step by step; returns the ids now in the table (the children's parents).</summary>
+    private async Task<IdSet> ImportTableAsync(TableLoad load, BulkLoadIndexes indexes, CancellationToken cancellationToken)
+    {
+        using var activity = ImportTelemetry.ActivitySource.StartActivity($"Importing {load.Name}");
+        activity?.SetTag("db.table", load.Name);
+        await load.ReadIdsHandledBeforeAsync(cancellationToken);
+        if (!load.Shape.Present)
+        {
+            LogTableAbsent(logger, load.Name);
+            await load.RecordProgressAsync(cancellationToken);
+            return load.Present;
+        }
+
+        // Into an empty table (the first import, the cut-over) the secondary indexes are built once after the load.
+        var dropped = load.Present.Count == 0 && load.SourceRowCount > 0 ? await indexes.DropAsync(load.Name, load.RunId, cancellationToken) : 0;
+        await using (var transaction = await load.Connection.BeginTransactionAsync(cancellationToken))
+        {
+            await load.CopyNewRowsAsync(cancellationToken);
+            await load.WriteQuarantineAsync(cancellationToken);
+            await load.RecordProgressAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (dropped > 0)
+        {
+            // Built on the second connection while the next table is copied; the verification waits for them.
+            load.Report.IndexesRebuilt = dropped;
+            indexes.StartBuild(load.Name, seconds => load.Report.IndexSeconds = Math.Round(seconds, 3), cancellationToken);
+        }
+
+        load.Finish(activity);
+        return load.Present;
+    }
+
+    /// <summary>
+    /// Row triggers keep derived tables current (statistics totals, product search text); for a bulk load they would
+    /// cost more than the load itself, so this session skips them and rebuilds those tables once at the end.
+    /// </summary>
+    private static async Task SkipRowTriggersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var bulkLoad = new NpgsqlCommand($"SELECT set_config('{BulkLoad.Setting}', 'on', false)", connection);
+        await bulkLoad.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Indexes a killed run dropped for its load and did not build again: built first, whatever happens next.</summary>
+    private async Task BuildIndexesLeftDroppedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
         {
             LogIndexesRestored(logger, rebuilt);
         }
+    }
 
-        // The target must not hold other data under the same ids: checked for every table before anything is written.
+    /// <summary>The target must not hold other data under the same ids: checked for every table before anything is written.</summary>
+    private async Task CheckTargetHoldsNoOtherDataAsync(SourceDatabase source, List<TableShape> shapes, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         foreach (var shape in shapes.Where(shape => shape.Present))
         {
             if (await ScalarAsync<long>(connection, $"SELECT count(*) FROM {shape.Target.Name}", cancellationToken) == 0)
@@ -60,90 +150,60 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
                     "Import into an empty database, or find out which copy is right before importing.");
             }
         }
+    }
 
+    /// <summary>Runs a kill left 'running' become 'interrupted': this run imports what they did not commit.</summary>
+    private async Task<List<int>> TakeOverInterruptedRunsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var runs = new List<int>();
         await using (var interrupted = new NpgsqlCommand(
             "UPDATE import_runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' RETURNING id", connection))
         await using (var reader = await interrupted.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                section.InterruptedRunsResumed.Add(reader.GetInt32(0));
+                runs.Add(reader.GetInt32(0));
             }
         }
 
-        if (section.InterruptedRunsResumed.Count > 0)
+        if (runs.Count > 0)
         {
-            LogResuming(logger, string.Join(", ", section.InterruptedRunsResumed));
+            LogResuming(logger, string.Join(", ", runs));
         }
 
-        await using (var start = new NpgsqlCommand("INSERT INTO import_runs (source_path) VALUES (@source) RETURNING id", connection))
+        return runs;
+    }
+
+    private static async Task<int> StartRunAsync(SourceDatabase source, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var start = new NpgsqlCommand("INSERT INTO import_runs (source_path) VALUES (@source) RETURNING id", connection);
+        start.Parameters.AddWithValue("source", source.Path);
+        return (int)(await start.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The verification needs the target's checksums but not its indexes: read while the builds still run.</summary>
+    private static async Task ReadTargetSumsAsync(List<TableLoad> loads, CancellationToken cancellationToken)
+    {
+        foreach (var load in loads)
         {
-            start.Parameters.AddWithValue("source", source.Path);
-            section.RunId = (int)(await start.ExecuteScalarAsync(cancellationToken))!;
+            var clock = Stopwatch.StartNew();
+            load.Sums.Target = await ImportVerifier.ReadTargetSumAsync(load.Shape, load.Connection, cancellationToken);
+            load.Sums.TargetSeconds = clock.Elapsed.TotalSeconds;
         }
+    }
 
-        await using var indexes = new BulkLoadIndexes(connection, logger);
-        var idsByTable = new Dictionary<string, IdSet>();
-        var checksums = new Dictionary<string, SourceChecksums>();
-        var maxSourceIds = new Dictionary<string, long>();
-        try
+    /// <summary>
+    /// When the failure broke the connection, the run stays 'running' and the next run resumes it; what the operator
+    /// must see is the failure itself, not "connection is not open" from recording it.
+    /// </summary>
+    private static async Task MarkRunFailedAsync(NpgsqlConnection connection, int runId)
+    {
+        if (connection.FullState == ConnectionState.Open)
         {
-            foreach (var shape in shapes)
-            {
-                var table = new TableImport
-                {
-                    Table = shape.Target.Name, InSource = shape.Present, MissingColumns = shape.Missing, UnknownColumns = shape.Unknown,
-                };
-                section.Tables.Add(table);
-                var sums = checksums[shape.Target.Name] = new SourceChecksums();
-                idsByTable[shape.Target.Name] = await ImportTableAsync(source, shape, connection, indexes, section.RunId, table, sums, idsByTable, maxSourceIds, cancellationToken);
-            }
-
-            // The verification needs the target's checksums but not its indexes: read them while the builds still run.
-            foreach (var shape in shapes)
-            {
-                var clock = Stopwatch.StartNew();
-                checksums[shape.Target.Name].Target = await ImportVerifier.ReadTargetSumAsync(shape, connection, cancellationToken);
-                checksums[shape.Target.Name].TargetSeconds = clock.Elapsed.TotalSeconds;
-            }
-
-            var wait = Stopwatch.StartNew();
-            await indexes.WaitAsync();
-            section.IndexBuildWaitSeconds = Math.Round(wait.Elapsed.TotalSeconds, 3);
-            foreach (var shape in shapes)
-            {
-                section.Sequences.Add(await AdvanceSequenceAsync(connection, shape, maxSourceIds.GetValueOrDefault(shape.Target.Name), cancellationToken));
-            }
-
-            // Also after nothing new when an earlier run was stopped: it may have loaded rows it never counted.
-            if (section.RowsImported > 0 || section.InterruptedRunsResumed.Count > 0)
-            {
-                await using var rebuild = new NpgsqlCommand(BulkLoad.RefreshSql, connection);
-                await rebuild.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
+            failed.Parameters.AddWithValue("id", runId);
+            await failed.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // When the failure broke the connection, the run stays 'running' and the next run resumes it; what the
-            // operator must see is the failure itself, not "connection is not open" from recording it.
-            if (connection.FullState == ConnectionState.Open)
-            {
-                await using var failed = new NpgsqlCommand("UPDATE import_runs SET status = 'failed', finished_at = CURRENT_TIMESTAMP WHERE id = @id", connection);
-                failed.Parameters.AddWithValue("id", section.RunId);
-                await failed.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-
-            await RebuildAfterFailureAsync(connection, indexes);
-            throw;
-        }
-
-        var total = section.RowsImported;
-        if (total == 0)
-        {
-            LogNothingNew(logger, source.Path);
-        }
-
-        return checksums;
     }
 
     /// <summary>
@@ -157,11 +217,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             return;
         }
 
-        if (await BulkLoadIndexes.BuildRecordedAsync(connection, null, cancellationToken) is > 0 and var rebuilt)
-        {
-            LogIndexesRestored(logger, rebuilt);
-        }
-
+        await BuildIndexesLeftDroppedAsync(connection, cancellationToken);
         await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
         unlock.Parameters.AddWithValue("key", ImportLockKey);
         await unlock.ExecuteNonQueryAsync(cancellationToken);
@@ -214,225 +270,6 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         await finish.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<IdSet> ImportTableAsync(
-        SourceDatabase source, TableShape shape, NpgsqlConnection connection, BulkLoadIndexes indexes, int runId, TableImport table, SourceChecksums sums,
-        Dictionary<string, IdSet> idsByTable, Dictionary<string, long> maxSourceIds, CancellationToken cancellationToken)
-    {
-        var name = shape.Target.Name;
-        using var activity = ImportTelemetry.ActivitySource.StartActivity($"Importing {name}");
-        activity?.SetTag("db.table", name);
-
-        // Ids already handled by an earlier run: in the table, or in the quarantine.
-        var existing = await ReadIdsAsync(connection, $"SELECT id FROM {name}", null, cancellationToken);
-        var quarantinedBefore = await ReadIdsAsync(connection, "SELECT source_id FROM migration_quarantine WHERE source_table = @table", name, cancellationToken);
-        if (!shape.Present)
-        {
-            LogTableAbsent(logger, name);
-            await RecordProgressAsync(connection, runId, table, cancellationToken);
-            return existing;
-        }
-
-        var parents = shape.Target.Parents
-            .Select(parent => (Index: shape.Mapped.FindIndex(mapped => mapped.Column.Name == parent.Column), parent.Column, parent.ParentTable, Ids: idsByTable[parent.ParentTable]))
-            .ToList();
-        var converter = new RowConverter(shape);
-        var checksum = new RowChecksum();
-        var rowPolicies = new PolicyCounts();
-        // Only the ids of the quarantined rows are kept; their rows are read again afterwards: memory stays constant.
-        var quarantined = new IdSet();
-        var seen = new IdSet();
-        long maxId = 0;
-        var clock = Stopwatch.StartNew();
-        var total = source.Count(shape);
-        var progress = new TerminalProgress();
-        var columns = string.Join(", ", shape.Mapped.Select(mapped => mapped.Column.Name));
-        var tags = new KeyValuePair<string, object?>("table", name);
-
-        // Into an empty table (the first import, the cut-over) the secondary indexes are built once after the load.
-        var dropped = existing.Count == 0 && total > 0 ? await indexes.DropAsync(name, runId, cancellationToken) : 0;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var writer = await connection.BeginBinaryImportAsync($"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var row in source.ReadRows(shape))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                table.SourceRows++;
-                var id = converter.ReadId(row);
-                maxId = Math.Max(maxId, id);
-                if (!seen.Add(id))
-                {
-                    throw new OperatorException($"The source table {name} holds id {id} twice; a letters.duckdb has a primary key on id, so this file is damaged.");
-                }
-
-                // Every row is converted and checksummed, also those already there: the verification compares the
-                // target with these sums instead of reading the source a second time.
-                rowPolicies.Clear();
-                converter.Convert(row, rowPolicies);
-                sums.Policies.Add(rowPolicies);
-                var rowChecksum = checksum.Compute(converter);
-                if (quarantinedBefore.Contains(id))
-                {
-                    sums.QuarantinedRows++;
-                    table.AlreadyPresent++;
-                    continue;
-                }
-
-                if (existing.Contains(id))
-                {
-                    sums.Expect(rowChecksum);
-                    table.AlreadyPresent++;
-                    continue;
-                }
-
-                if (Problem(converter, parents) is { } reason)
-                {
-                    sums.QuarantinedRows++;
-                    quarantined.Add(id);
-                    if (quarantined.Count <= 20)
-                    {
-                        LogQuarantined(logger, name, id, reason);
-                    }
-
-                    continue;
-                }
-
-                sums.Expect(rowChecksum);
-                table.Policies.Add(rowPolicies);
-                writer.StartRow();
-                for (var i = 0; i < shape.Mapped.Count; i++)
-                {
-                    Write(writer, shape.Mapped[i].Column.Kind, converter.Values[i]);
-                }
-
-                existing.Add(id);
-                table.Imported++;
-                if ((table.Imported & 1023) == 0)
-                {
-                    progress.Update(name, table.SourceRows, total, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
-                }
-
-                if (table.Imported % ProgressEvery == 0)
-                {
-                    telemetry.Rows.Add(ProgressEvery, tags);
-                    LogProgress(logger, name, table.Imported, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
-                }
-            }
-
-            progress.Update(name, table.SourceRows, total, table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001), force: true);
-            await writer.CompleteAsync(cancellationToken);
-            progress.Done();
-        }
-
-        if (quarantined.Count > 0)
-        {
-            await using var writer = await connection.BeginBinaryImportAsync(
-                "COPY migration_quarantine (source_table, source_id, source_row, reason, import_run_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in source.ReadRows(shape))
-            {
-                var id = converter.ReadId(row);
-                if (!quarantined.Contains(id))
-                {
-                    continue;
-                }
-
-                converter.Convert(row, null);
-                writer.StartRow();
-                writer.Write(name, NpgsqlDbType.Text);
-                writer.Write(id, NpgsqlDbType.Integer);
-                writer.Write(RowConverter.SourceRowJson(shape, row), NpgsqlDbType.Jsonb);
-                writer.Write(Problem(converter, parents)!, NpgsqlDbType.Text);
-                writer.Write(runId, NpgsqlDbType.Integer);
-            }
-
-            await writer.CompleteAsync(cancellationToken);
-        }
-
-        table.Quarantined = quarantined.Count;
-        sums.SourceRows = table.SourceRows;
-        await RecordProgressAsync(connection, runId, table, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (dropped > 0)
-        {
-            // Built on the second connection while the next table is copied; the verification waits for them.
-            table.IndexesRebuilt = dropped;
-            indexes.StartBuild(name, seconds => table.IndexSeconds = Math.Round(seconds, 3), cancellationToken);
-        }
-
-        telemetry.Rows.Add(table.Imported % ProgressEvery, tags);
-        telemetry.Quarantined.Add(table.Quarantined, tags);
-        table.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
-        table.RowsPerSecond = Math.Round(table.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
-        activity?.SetTag("seletters.import.rows", table.Imported);
-        activity?.SetTag("seletters.import.quarantined", table.Quarantined);
-        maxSourceIds[name] = maxId;
-        LogTableImported(logger, name, table.Imported, table.Seconds, table.RowsPerSecond, table.Quarantined, table.AlreadyPresent);
-
-        return existing;
-    }
-
-    /// <summary>Why the converted row cannot go into its table: a NULL or out-of-range value, or a parent that is not there.</summary>
-    private static string? Problem(RowConverter converter, List<(int Index, string Column, string ParentTable, IdSet Ids)> parents)
-    {
-        if (converter.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        foreach (var parent in parents)
-        {
-            if (converter.Values[parent.Index] is int parentId && !parent.Ids.Contains(parentId))
-            {
-                return $"{parent.Column} = {parentId}: no such row in {parent.ParentTable}";
-            }
-        }
-
-        return null;
-    }
-
-    private static void Write(NpgsqlBinaryImporter writer, ColumnKind kind, object? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull();
-            return;
-        }
-
-        switch (kind)
-        {
-            case ColumnKind.Integer:
-                writer.Write((int)value, NpgsqlDbType.Integer);
-                break;
-            case ColumnKind.Real:
-                writer.Write((float)value, NpgsqlDbType.Real);
-                break;
-            case ColumnKind.Boolean:
-                writer.Write((bool)value, NpgsqlDbType.Boolean);
-                break;
-            case ColumnKind.Timestamp:
-                writer.Write((DateTime)value, NpgsqlDbType.Timestamp);
-                break;
-            case ColumnKind.Json:
-                writer.Write((string)value, NpgsqlDbType.Jsonb);
-                break;
-            default:
-                writer.Write((string)value, NpgsqlDbType.Text);
-                break;
-        }
-    }
-
-    private static async Task RecordProgressAsync(NpgsqlConnection connection, int runId, TableImport table, CancellationToken cancellationToken)
-    {
-        await using var progress = new NpgsqlCommand(
-            "INSERT INTO import_table_progress (run_id, table_name, imported, quarantined, already_present) VALUES (@run, @table, @imported, @quarantined, @present)",
-            connection);
-        progress.Parameters.AddWithValue("run", runId);
-        progress.Parameters.AddWithValue("table", table.Table);
-        progress.Parameters.AddWithValue("imported", table.Imported);
-        progress.Parameters.AddWithValue("quarantined", table.Quarantined);
-        progress.Parameters.AddWithValue("present", table.AlreadyPresent);
-        await progress.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>Moves the table's sequence past max(id), past the largest source id (quarantined rows too) and past the source sequence.</summary>
     private static async Task<SequenceSetting> AdvanceSequenceAsync(NpgsqlConnection connection, TableShape shape, long maxSourceId, CancellationToken cancellationToken)
     {
@@ -452,24 +289,6 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
         return new SequenceSetting(name, sequence, Math.Max(value, current));
     }
 
-    private static async Task<IdSet> ReadIdsAsync(NpgsqlConnection connection, string sql, string? table, CancellationToken cancellationToken)
-    {
-        var ids = new IdSet();
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (table is not null)
-        {
-            command.Parameters.AddWithValue("table", table);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt32(0));
-        }
-
-        return ids;
-    }
-
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -482,20 +301,11 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: not in the source file; nothing to import")]
     private static partial void LogTableAbsent(ILogger logger, string table);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows so far ({RowsPerSecond:F0} rows/s)")]
-    private static partial void LogProgress(ILogger logger, string table, long rows, double rowsPerSecond);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: {Rows} rows imported in {Seconds:F1} s ({RowsPerSecond:F0} rows/s), {Quarantined} quarantined, {AlreadyPresent} already present")]
-    private static partial void LogTableImported(ILogger logger, string table, long rows, double seconds, double rowsPerSecond, long quarantined, long alreadyPresent);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Built {Count} secondary index(es) that an interrupted import had dropped for its load")]
     private static partial void LogIndexesRestored(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The secondary indexes dropped for the load could not be built after the failure ({Error}); the next run of the migration service builds them")]
     private static partial void LogIndexesLeftRecorded(ILogger logger, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} id {Id} quarantined: {Reason}")]
-    private static partial void LogQuarantined(ILogger logger, string table, int id, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Nothing new in {Source}: every row is already imported or quarantined (0 rows imported)")]
     private static partial void LogNothingNew(ILogger logger, string source);

@@ -1,36 +1,34 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using DuckDB.NET.Native;
 
 namespace SeLetters.MigrationService.Import;
 
 /// <summary>
-/// Turns a source row into the values written to the target, with the explicit conversions and the policies: valid
-/// JSON kept, empty JSON → NULL, invalid JSON → a JSON string holding the text verbatim, NUL characters removed,
-/// NaN/Infinity kept. The same conversion serves the import and the verification, so both see the same values.
+/// The import's policies, in one place: turns a source row into the values written to the target, which are also the
+/// values the verification checksums, so the import and the verification cannot disagree on what a source value
+/// becomes. Per column kind: text without NUL characters; JSON as its jsonb text (blank → NULL, invalid or refused by
+/// jsonb → a JSON string holding the text verbatim, \u0000 escapes removed); reals as they are (NaN, ±Infinity, -0
+/// and subnormals kept); timestamps as PostgreSQL stores them (±infinity kept); a value the target cannot hold
+/// (beyond its integer or real range, before PostgreSQL's earliest timestamp) or a NULL where it says NOT NULL
+/// makes the row a <see cref="Problem"/>, which the importer puts in the quarantine.
 /// </summary>
 internal sealed class RowConverter(TableShape shape)
 {
-    private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
-
-    private static readonly JsonSerializerOptions VerbatimString = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly int _idIndex = shape.Mapped.Single(mapped => mapped.Column.Name == "id").SourceIndex;
+
+    private readonly Utf8Buffer _json = new();
 
     public TableShape Shape { get; } = shape;
 
-    /// <summary>The converted values, one per <see cref="TableShape.Mapped"/> column; reused between rows.</summary>
-    public object?[] Values { get; } = new object?[shape.Mapped.Count];
-
     /// <summary>
-    /// The parsed JSON of each valid JSON value of the row (null elsewhere), kept for the row's checksum so the text is
-    /// parsed once; valid until the next row.
+    /// The converted values, one per <see cref="TableShape.Mapped"/> column: int, float, bool, <see cref="PostgresTimestamp"/>,
+    /// string (text, or the jsonb text of JSON); reused between rows.
     /// </summary>
-    public JsonDocument?[] Documents { get; } = new JsonDocument?[shape.Mapped.Count];
-
-    private int _column;
+    public object?[] Values { get; } = new object?[shape.Mapped.Count];
 
     public int Id { get; private set; }
 
@@ -38,26 +36,28 @@ internal sealed class RowConverter(TableShape shape)
     public string? Problem { get; private set; }
 
     /// <summary>The row's id, before any conversion.</summary>
-    public int ReadId(object?[] source) =>
-        source[_idIndex] is { } id
-            ? System.Convert.ToInt32(id, CultureInfo.InvariantCulture)
-            : throw new OperatorException($"The source table {Shape.Target.Name} has a row without id; a letters.duckdb has a primary key on id, so this file is damaged.");
+    public int ReadId(object?[] source)
+    {
+        try
+        {
+            return source[_idIndex] is { } id
+                ? ToInteger(id)
+                : throw new OperatorException($"The source table {Shape.Target.Name} has a row without id; a letters.duckdb has a primary key on id, so this file is damaged.");
+        }
+        catch (OverflowException)
+        {
+            throw new OperatorException($"The source table {Shape.Target.Name} has id {source[_idIndex]}, beyond the target's integer ids (up to {int.MaxValue}).");
+        }
+    }
 
     public void Convert(object?[] source, PolicyCounts? counts)
     {
         Problem = null;
-        for (var i = 0; i < Documents.Length; i++)
-        {
-            Documents[i]?.Dispose();
-            Documents[i] = null;
-        }
-
         Id = ReadId(source);
         for (var i = 0; i < Shape.Mapped.Count; i++)
         {
             var (column, index) = Shape.Mapped[i];
             var value = source[index];
-            _column = i;
             try
             {
                 Values[i] = value is null ? null : ConvertValue(column, value, counts);
@@ -66,6 +66,11 @@ internal sealed class RowConverter(TableShape shape)
             {
                 Values[i] = null;
                 Problem ??= $"{column.Name} = {value} does not fit the target's {column.Kind.ToString().ToLowerInvariant()} column";
+            }
+
+            if (Values[i] is null && value is not null && column.Kind == ColumnKind.Timestamp)
+            {
+                Problem ??= $"{column.Name} = {PostgresTimestamp.Format((DuckDBTimestamp)value)} is before PostgreSQL's earliest timestamp ({PostgresTimestamp.Earliest})";
             }
 
             if (Values[i] is null && column.NotNull)
@@ -77,30 +82,21 @@ internal sealed class RowConverter(TableShape shape)
 
     private object? ConvertValue(TargetColumn column, object value, PolicyCounts? counts) => column.Kind switch
     {
-        ColumnKind.Integer => value switch
-        {
-            int number => number,
-            BigInteger number => checked((int)number),
-            _ => System.Convert.ToInt32(value, CultureInfo.InvariantCulture),
-        },
+        ColumnKind.Integer => ToInteger(value),
         ColumnKind.Real => ToReal(value, counts),
         ColumnKind.Boolean => (bool)value,
-        ColumnKind.Timestamp => value switch
-        {
-            DateTime timestamp => DateTime.SpecifyKind(timestamp, DateTimeKind.Unspecified),
-            DateOnly date => date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified),
-            _ => throw new OperatorException($"Unexpected {value.GetType().Name} in timestamp column {Shape.Target.Name}.{column.Name}"),
-        },
-        ColumnKind.Text => RemoveNul(value switch
-        {
-            string text => text,
-            DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            DateTime timestamp => timestamp.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString()!,
-        }, counts),
-        ColumnKind.Json => ToJson(RemoveNul((string)value, counts), counts),
+        // DuckDB's latest timestamp is before PostgreSQL's latest: only its earliest ones do not fit.
+        ColumnKind.Timestamp => PostgresTimestamp.FromDuckDb((DuckDBTimestamp)value),
+        ColumnKind.Text => WithoutNul((string)value, counts),
+        ColumnKind.Json => ToJson(WithoutNul((string)value, counts), counts),
         _ => throw new InvalidOperationException(column.Kind.ToString()),
+    };
+
+    private static int ToInteger(object value) => value switch
+    {
+        int number => number,
+        BigInteger number => checked((int)number),
+        _ => System.Convert.ToInt32(value, CultureInfo.InvariantCulture),
     };
 
     private float ToReal(object value, PolicyCounts? counts)
@@ -108,6 +104,8 @@ internal sealed class RowConverter(TableShape shape)
         var real = value switch
         {
             float number => number,
+            // A finite DOUBLE past float's range would silently become ±Infinity.
+            double number when double.IsFinite(number) && !float.IsFinite((float)number) => throw new OverflowException(),
             double number => (float)number,
             decimal number => (float)number,
             _ => System.Convert.ToSingle(value, CultureInfo.InvariantCulture),
@@ -121,25 +119,31 @@ internal sealed class RowConverter(TableShape shape)
         return real;
     }
 
-    private string RemoveNul(string text, PolicyCounts? counts)
+    /// <summary>PostgreSQL's text cannot hold NUL characters: they are removed.</summary>
+    private string WithoutNul(string text, PolicyCounts? counts)
     {
         if (!text.Contains('\0', StringComparison.Ordinal))
         {
             return text;
         }
 
+        CountNul(counts);
+        return text.Replace("\0", "", StringComparison.Ordinal);
+    }
+
+    private void CountNul(PolicyCounts? counts)
+    {
         if (counts is not null)
         {
             counts.NulCharactersRemoved++;
             PolicyCounts.Note(counts.NulCharacterIds, Id);
         }
-
-        return text.Replace("\0", "", StringComparison.Ordinal);
     }
 
+    /// <summary>The jsonb text of the JSON; NULL when blank; a JSON string holding the text when jsonb cannot take it.</summary>
     private string? ToJson(string text, PolicyCounts? counts)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (IsBlankJson(text))
         {
             if (counts is not null)
             {
@@ -149,49 +153,41 @@ internal sealed class RowConverter(TableShape shape)
             return null;
         }
 
-        JsonDocument document;
-        try
+        _json.Clear();
+        if (JsonbText.TryWrite(text, _json, out var nulRemoved))
         {
-            document = JsonDocument.Parse(text, JsonOptions);
+            if (nulRemoved)
+            {
+                CountNul(counts);
+            }
+
+            if (counts is not null)
+            {
+                counts.JsonValid++;
+            }
         }
-        catch (JsonException)
+        else
         {
+            _json.Clear();
+            JsonbText.WriteString(text, _json);
             if (counts is not null)
             {
                 counts.JsonInvalidKeptAsString++;
                 PolicyCounts.Note(counts.JsonInvalidIds, Id);
             }
-
-            return JsonSerializer.Serialize(text, VerbatimString);
         }
 
-        // PostgreSQL's jsonb refuses the escape \u0000 as it refuses NUL characters in text.
-        if (text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
-        {
-            var node = JsonNode.Parse(text);
-            if (JsonNul.RemoveNul(node))
-            {
-                if (counts is not null)
-                {
-                    counts.NulCharactersRemoved++;
-                    PolicyCounts.Note(counts.NulCharacterIds, Id);
-                }
-
-                text = node?.ToJsonString(VerbatimString) ?? "null";
-                document.Dispose();
-                document = JsonDocument.Parse(text, JsonOptions);
-            }
-        }
-
-        Documents[_column] = document;
-
-        if (counts is not null)
-        {
-            counts.JsonValid++;
-        }
-
-        return text;
+        return Encoding.UTF8.GetString(_json.Span);
     }
+
+    /// <summary>Only JSON's own whitespace (space, tab, CR, LF): other text, even U+00A0 alone, is kept as a string.</summary>
+    private static bool IsBlankJson(string text) => text.AsSpan().IndexOfAnyExcept(" \t\r\n") < 0;
+
+    /// <summary>
+    /// Whether the import keeps this text as a JSON string holding it verbatim (it is not blank and not JSON jsonb
+    /// takes): then a jsonb string with this content is exported as the bare text, and imports back the same.
+    /// </summary>
+    public static bool IsJsonKeptAsString(string text) => !IsBlankJson(text) && !JsonbText.TryWrite(text, new Utf8Buffer(), out _);
 
     /// <summary>The source row as a JSON object (source column names), for the quarantine; NUL characters removed, non-finite numbers as strings.</summary>
     public static string SourceRowJson(TableShape shape, object?[] source)
@@ -226,8 +222,8 @@ internal sealed class RowConverter(TableShape shape)
                     case double number when double.IsFinite(number):
                         json.WriteNumberValue(number);
                         break;
-                    case DateTime timestamp:
-                        json.WriteStringValue(timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture));
+                    case DuckDBTimestamp timestamp:
+                        json.WriteStringValue(PostgresTimestamp.Format(timestamp));
                         break;
                     case IFormattable other:
                         json.WriteStringValue(other.ToString(null, CultureInfo.InvariantCulture));

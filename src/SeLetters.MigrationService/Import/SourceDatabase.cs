@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using SeLetters.Data;
 
 namespace SeLetters.MigrationService.Import;
@@ -212,6 +213,12 @@ internal sealed partial class SourceDatabase : IDisposable
             }
         }
 
+        if (!TargetSchema.Tables.Any(target => columns.ContainsKey(target.Name)))
+        {
+            throw new OperatorException(
+                $"The source file {Path} holds none of the letters tables (it has: {(columns.Count == 0 ? "no tables" : string.Join(", ", columns.Keys.Order(StringComparer.Ordinal)))}); is it letters.duckdb?");
+        }
+
         var shapes = new List<TableShape>();
         foreach (var target in TargetSchema.Tables)
         {
@@ -286,19 +293,38 @@ internal sealed partial class SourceDatabase : IDisposable
         return Convert.ToInt64(ReadOrExplain(command.ExecuteScalar), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Streams the rows of a table, every source column in the source's order; the array is reused between rows.</summary>
+    /// <summary>
+    /// Streams the rows of a table, every source column in the source's order; the array is reused between rows.
+    /// Timestamps come as <see cref="DuckDBTimestamp"/> (DuckDB's whole range; TIMESTAMP_S/_MS/_NS and DATE cast to
+    /// TIMESTAMP, nanoseconds rounded to PostgreSQL's microseconds); text columns of another DuckDB type, and the
+    /// columns the target does not have (only kept in the quarantine's source_row), as DuckDB's text of them.
+    /// </summary>
     public IEnumerable<object?[]> ReadRows(TableShape shape)
     {
+        var kinds = new ColumnKind?[shape.SourceColumns.Count];
+        foreach (var (column, index) in shape.Mapped)
+        {
+            kinds[index] = column.Kind;
+        }
+
+        var select = shape.SourceColumns.Select((column, i) => (kinds[i], column.DuckDbType.ToUpperInvariant()) switch
+        {
+            (ColumnKind.Timestamp, not "TIMESTAMP") => $"CAST({SqlIdentifier.Quote(column.Name)} AS TIMESTAMP)",
+            (ColumnKind.Text or null, not "VARCHAR") => $"CAST({SqlIdentifier.Quote(column.Name)} AS VARCHAR)",
+            _ => SqlIdentifier.Quote(column.Name),
+        });
         using var command = _connection.CreateCommand();
         command.UseStreamingMode = true;
-        command.CommandText = $"SELECT {string.Join(", ", shape.SourceColumns.Select(column => SqlIdentifier.Quote(column.Name)))} FROM {SqlIdentifier.Quote(shape.Target.Name)}";
+        command.CommandText = $"SELECT {string.Join(", ", select)} FROM {SqlIdentifier.Quote(shape.Target.Name)}";
         using var reader = ReadOrExplain(command.ExecuteReader);
         var values = new object?[shape.SourceColumns.Count];
         while (ReadOrExplain(reader.Read))
         {
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                values[i] = reader.IsDBNull(i) ? null
+                    : kinds[i] == ColumnKind.Timestamp ? reader.GetFieldValue<DuckDBTimestamp>(i)
+                    : reader.GetValue(i);
             }
 
             yield return values;

@@ -23,12 +23,14 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         Assert.False(await DatabaseExistsAsync(name));
     }
 
-    [Fact]
-    public async Task A_file_that_is_not_duckdb_is_refused()
+    [Theory]
+    [InlineData("id,document_name\n1,a.pdf\n")] // a CSV export
+    [InlineData("")] // an empty file
+    public async Task A_file_that_is_not_duckdb_is_refused(string content)
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        await File.WriteAllTextAsync(source, "id,document_name\n1,a.pdf\n");
+        await File.WriteAllTextAsync(source, content);
         var name = postgres.NewDatabaseName();
 
         var run = await ImportRun.ImportAsync(postgres.ConnectionStringFor(name), folder, source);
@@ -36,6 +38,64 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("is not a DuckDB database file", run.Output);
         Assert.False(await DatabaseExistsAsync(name));
+    }
+
+    [Fact]
+    public async Task A_duckdb_file_without_any_of_the_letters_tables_is_refused_and_the_target_is_untouched()
+    {
+        using var folder = new TempFolder();
+        var letters = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(letters, new LettersSampleOptions { Letters = 3 });
+        var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
+        Assert.Equal(0, (await ImportRun.ImportAsync(database, folder, letters)).ExitCode);
+        var before = await ImportRun.SeedTableChecksumsAsync(database);
+        // The original application's neighbouring database, picked by mistake.
+        var staging = folder.File("document_metadata.duckdb");
+        DuckDb.Execute(staging,
+            "CREATE TABLE document_staging (source_file_path TEXT, document_name TEXT, raw_json TEXT)",
+            "CREATE TABLE staging_notes (note TEXT)",
+            "INSERT INTO document_staging VALUES ('in/a.pdf', 'a.pdf', '{}')");
+
+        var run = await ImportRun.ImportAsync(database, folder, staging);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Import failed: The source file {staging} holds none of the letters tables (it has: document_staging, staging_notes); is it letters.duckdb?", run.Output);
+        Assert.Single(run.Output.Split('\n'), line => line.Contains("fail", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(before, await ImportRun.SeedTableChecksumsAsync(database));
+        Assert.Equal(1L, await Target.CountAsync(database, "import_runs"));
+    }
+
+    [Fact]
+    public async Task An_empty_duckdb_file_is_refused_and_no_database_is_created()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        DuckDb.Execute(source, "CHECKPOINT");
+        var name = postgres.NewDatabaseName();
+
+        var run = await ImportRun.ImportAsync(postgres.ConnectionStringFor(name), folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("holds none of the letters tables (it has: no tables); is it letters.duckdb?", run.Output);
+        Assert.False(await DatabaseExistsAsync(name));
+    }
+
+    [Fact]
+    public async Task An_id_beyond_the_targets_integers_is_one_line_and_nothing_is_written()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("handmade.duckdb");
+        DuckDb.Execute(source,
+            "CREATE TABLE letters (id BIGINT PRIMARY KEY, document_name VARCHAR NOT NULL, source_file_path VARCHAR NOT NULL)",
+            "INSERT INTO letters VALUES (1, 'a.pdf', 'in/a.pdf'), (3000000000, 'b.pdf', 'in/b.pdf')");
+        var database = await postgres.CreateMigratedDatabaseAsync();
+
+        var run = await ImportRun.ImportAsync(database, folder, source);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Import failed: The source table letters has id 3000000000, beyond the target's integer ids", run.Output);
+        Assert.DoesNotContain("   at ", run.Output);
+        Assert.Equal(0L, await Target.CountAsync(database, "letters"));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Npgsql;
+using SeLetters.MigrationService.Backup;
 using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Import;
@@ -19,6 +21,46 @@ internal sealed record ImportRun(int ExitCode, string Output, JsonDocument? Repo
     public static Task<ImportRun> ImportAsync(string database, TempFolder folder, string source) => RunAsync(database, folder, "import", "--source", source);
 
     public static Task<ImportRun> VerifyAsync(string database, TempFolder folder, string source) => RunAsync(database, folder, "verify", "--source", source);
+
+    /// <summary>
+    /// What the cut-over relies on, as the operator runs it: <c>import</c> exits 0 and says verified; <c>import</c>
+    /// again exits 0 with 0 rows; the file <c>export-duckdb</c> writes verifies against the database (the rollback's
+    /// proof) and, imported into a fresh database, gives the same rows (checksums of the four tables). Returns the
+    /// first database.
+    /// </summary>
+    public static async Task<string> AssertCutOverHoldsAsync(PostgresServerFixture postgres, TempFolder folder, string source)
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var first = await ImportAsync(database, folder, source);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("Verification OK", first.Output);
+
+        var again = await ImportAsync(database, folder, source);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Equal(0, again.Report!.RootElement.GetProperty("import").GetProperty("rows_imported").GetInt64());
+
+        var exported = folder.File($"exported-{Guid.NewGuid():N}.duckdb");
+        var export = await MigrationServiceProcess.RunAsync(database, null, "export-duckdb", "--output", exported);
+        Assert.True(export.ExitCode == 0, export.Output);
+        var verified = await VerifyAsync(database, folder, exported);
+        Assert.True(verified.ExitCode == 0, verified.Output);
+        var copy = await postgres.CreateMigratedDatabaseAsync();
+        var reimport = await ImportAsync(copy, folder, exported);
+        Assert.True(reimport.ExitCode == 0, reimport.Output);
+        Assert.Equal(await SeedTableChecksumsAsync(database), await SeedTableChecksumsAsync(copy));
+        return database;
+    }
+
+    private static readonly string[] SeedTables = ["letter_product_matches", "letter_products", "letters", "processing_debug"];
+
+    /// <summary>The count and content checksum of each of the four tables.</summary>
+    public static async Task<List<TableChecksum>> SeedTableChecksumsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        return [.. (await TableChecksums.ReadAsync(connection, transaction, CancellationToken.None)).Where(table => SeedTables.Contains(table.Table))];
+    }
 
     /// <summary>Starts an import and kills it (the whole process tree, SIGKILL) when a line of its output matches.</summary>
     public static async Task<string> KillWhenAsync(string database, string source, Func<string, bool> when)

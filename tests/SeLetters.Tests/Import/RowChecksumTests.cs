@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using SeLetters.MigrationService.Import;
 using SeLetters.Tests.Infrastructure;
@@ -19,6 +18,7 @@ public sealed class RowChecksumTests(PostgresServerFixture postgres)
         """{"a": 1, "a": 2, "b": {"c": 1, "c": [3]}}""",
         """{"é": "ü", "e": "\u00e9\n\t\"\\ \u001f \/ \u007f", "longer key": "", "\u0041": 0}""",
         """[0, -0, -0.0, 0.000, 1E+2, 1.5e-3, -12.340e1, 123456789012345678901234567890, 1e-7, 100e-2, 3.0E0]""",
+        """[-0e1073741822, 0e200000, 0e-16383, 9.99e131071, {"a": 1e-16383, "a": 2}]""", // at numeric's limits (found by ImportPropertyTests)
         """  "a top-level string with \"quotes\" and 😀 \ud83d\ude00"  """,
         "-1.25",
         "null",
@@ -31,10 +31,7 @@ public sealed class RowChecksumTests(PostgresServerFixture postgres)
     public async Task Jsonb_text_in_csharp_is_what_postgresql_prints(string json)
     {
         var output = new Utf8Buffer();
-        using (var document = JsonDocument.Parse(json))
-        {
-            JsonbText.Write(document.RootElement, output);
-        }
+        Assert.True(JsonbText.TryWrite(json, output, out _));
 
         await using var connection = new NpgsqlConnection(postgres.ServerConnectionString);
         await connection.OpenAsync();

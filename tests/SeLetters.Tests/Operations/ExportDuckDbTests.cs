@@ -1,5 +1,3 @@
-using Npgsql;
-using SeLetters.MigrationService.Backup;
 using SeLetters.SampleData.Letters;
 using SeLetters.Tests.Import;
 using SeLetters.Tests.Infrastructure;
@@ -10,8 +8,6 @@ namespace SeLetters.Tests.Operations;
 [Collection(PostgresCollection.Name)]
 public sealed class ExportDuckDbTests(PostgresServerFixture postgres)
 {
-    private static readonly string[] SeedTables = ["letter_product_matches", "letter_products", "letters", "processing_debug"];
-
     [Fact]
     public async Task A_round_trip_duckdb_postgres_duckdb_postgres_gives_identical_checksums()
     {
@@ -33,7 +29,7 @@ public sealed class ExportDuckDbTests(PostgresServerFixture postgres)
         var reimport = await ImportRun.ImportAsync(second, folder, exported);
         Assert.True(reimport.ExitCode == 0, reimport.Output);
 
-        Assert.Equal(await SeedTableChecksumsAsync(first), await SeedTableChecksumsAsync(second));
+        Assert.Equal(await ImportRun.SeedTableChecksumsAsync(first), await ImportRun.SeedTableChecksumsAsync(second));
         Assert.Equal(0, await Target.CountAsync(second, "migration_quarantine"));
         Assert.Equal(0, (await ImportRun.VerifyAsync(first, folder, exported)).ExitCode);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.partial*"));
@@ -74,13 +70,5 @@ public sealed class ExportDuckDbTests(PostgresServerFixture postgres)
         Assert.Contains("Export failed:", export.Output);
         Assert.Contains("exists", export.Output);
         Assert.Equal("keep me", await File.ReadAllTextAsync(output));
-    }
-
-    private static async Task<List<TableChecksum>> SeedTableChecksumsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        return [.. (await TableChecksums.ReadAsync(connection, transaction, CancellationToken.None)).Where(table => SeedTables.Contains(table.Table))];
     }
 }

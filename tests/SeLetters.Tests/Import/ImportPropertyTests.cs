@@ -1,0 +1,71 @@
+using System.Text;
+using CsCheck;
+using Npgsql;
+using SeLetters.MigrationService.Import;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.Import;
+
+/// <summary>
+/// Properties over generated sources (<see cref="SourceGenerators"/>): whatever a letters.duckdb of any shape holds,
+/// the import and its verification agree, a rerun imports nothing, and export-duckdb gives the same rows back.
+/// The counter-examples they found are named tests in <see cref="ValueDomainImportTests"/>.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ImportPropertyTests(PostgresServerFixture postgres)
+{
+    [Fact]
+    public async Task Any_source_imports_verified_imports_again_as_nothing_and_round_trips_through_export()
+    {
+        await SourceGenerators.Source.SampleAsync(async source =>
+        {
+            using var folder = new TempFolder();
+            var path = folder.File("letters.duckdb");
+            SourceFile.Write(path, source.Shape, source.Rows);
+            var database = await postgres.CreateMigratedDatabaseAsync();
+
+            var first = await InProcessService.RunAsync(database, "import", "--source", path, "--report", folder.File("first.json"));
+            Assert.True(first.ExitCode == 0, first.Log);
+
+            var again = await InProcessService.RunAsync(database, "import", "--source", path, "--report", folder.File("again.json"));
+            Assert.True(again.ExitCode == 0, again.Log);
+            Assert.Contains("0 rows imported by this run", again.Log);
+
+            var exported = folder.File("exported.duckdb");
+            var export = await InProcessService.RunAsync(database, "export-duckdb", "--output", exported);
+            Assert.True(export.ExitCode == 0, export.Log);
+            var copy = await postgres.CreateMigratedDatabaseAsync();
+            var reimport = await InProcessService.RunAsync(copy, "import", "--source", exported, "--report", folder.File("copy.json"));
+            Assert.True(reimport.ExitCode == 0, reimport.Log);
+            Assert.Equal(await ImportRun.SeedTableChecksumsAsync(database), await ImportRun.SeedTableChecksumsAsync(copy));
+        }, iter: 6, threads: 1, print: source => source.ToString());
+    }
+
+    /// <summary>The converter's jsonb text is PostgreSQL's own, and it refuses exactly what jsonb refuses.</summary>
+    [Fact]
+    public async Task Jsonb_text_written_in_csharp_is_what_postgresql_prints_and_refused_where_postgresql_refuses()
+    {
+        await using var connection = new NpgsqlConnection(postgres.ServerConnectionString);
+        await connection.OpenAsync();
+        await SourceGenerators.JsonValue.Where(json => !json.Contains("\\u0000", StringComparison.Ordinal)).SampleAsync(async json =>
+        {
+            var output = new Utf8Buffer();
+            var written = JsonbText.TryWrite(json, output, out _);
+
+            await using var command = new NpgsqlCommand("SELECT @json::jsonb::text", connection);
+            command.Parameters.AddWithValue("json", json);
+            string? printed;
+            try
+            {
+                printed = (string?)await command.ExecuteScalarAsync();
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.NumericValueOutOfRange
+                or PostgresErrorCodes.UntranslatableCharacter)
+            {
+                printed = null;
+            }
+
+            Assert.Equal(printed, written ? Encoding.UTF8.GetString(output.Span) : null);
+        }, iter: 400, threads: 1);
+    }
+}

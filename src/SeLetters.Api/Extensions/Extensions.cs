@@ -7,6 +7,7 @@ using Scalar.AspNetCore;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Errors;
 using SeLetters.Api.Letters;
+using SeLetters.Api.Letters.Export;
 using SeLetters.Api.Security;
 using SeLetters.Data;
 
@@ -39,6 +40,10 @@ internal static class Extensions
             });
         builder.Services.AddScoped<LetterStore>();
         builder.Services.AddHostedService<LetterStatisticsFolder>();
+        builder.Services.AddOptions<LetterExportOptions>().BindConfiguration(LetterExportOptions.Section)
+            .Validate(options => options.XlsxMaxLetters is > 0 and < LetterExportOptions.XlsxRowLimit,
+                $"Export:XlsxMaxLetters must be between 1 and {LetterExportOptions.XlsxRowLimit - 1}.")
+            .ValidateOnStart();
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
         builder.Services.AddSingleton<CatalogueReader>();

@@ -234,6 +234,8 @@ public sealed class LetterExportTests(PostgresServerFixture postgres) : IAsyncLi
         DateTime time => time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
         string text when format == "csv" && column != 0 && text is ['=' or '+' or '-' or '@' or '\t' or '\r', ..] => "'" + text,
         string text when format == "xlsx" && text.Length > XlsxCellLimit => text[..(char.IsHighSurrogate(text[XlsxCellLimit - 1]) ? XlsxCellLimit - 1 : XlsxCellLimit)],
+        // A cell holds no empty text: it is an empty cell.
+        "" when format == "xlsx" => null,
         // XML reads every line break as a line feed.
         string text when format == "xlsx" => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'),
         string text => text,

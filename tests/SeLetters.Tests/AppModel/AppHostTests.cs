@@ -34,6 +34,7 @@ public sealed class RunningAppHost : IAsyncLifetime
         await _app.StartAsync(timeout.Token);
         await _app.ResourceNotifications.WaitForResourceAsync("migrations", KnownResourceStates.Finished, timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
         ApiKey = (await builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "api-key").GetValueAsync(timeout.Token))!;
     }
 
@@ -108,6 +109,20 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
         Assert.Equal(0.95f, letter.GetProperty("extraction_confidence").GetSingle());
         var match = letter.GetProperty("products")[0].GetProperty("matches")[0];
         Assert.Equal("LC1D09M7", match.GetProperty("catalogue_product").GetProperty("product_identifier").GetString());
+    }
+
+    [Fact]
+    public async Task The_web_app_shows_the_letters_page_with_what_it_reads_through_the_api()
+    {
+        using var web = running.App.CreateHttpClient("web");
+
+        using var response = await web.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Obsolescence letters</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"result-count\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync("/letters/999999999")).StatusCode);
     }
 
     [Fact]

@@ -34,7 +34,6 @@ public sealed class RunningAppHost : IAsyncLifetime
         await _app.StartAsync(timeout.Token);
         await _app.ResourceNotifications.WaitForResourceAsync("migrations", KnownResourceStates.Finished, timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
         ApiKey = (await builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "api-key").GetValueAsync(timeout.Token))!;
     }
 
@@ -114,6 +113,12 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
     [Fact]
     public async Task The_web_app_shows_the_letters_page_with_what_it_reads_through_the_api()
     {
+        // Waited for here, not in the fixture: the other tests need only the API.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            await running.App.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+        }
+
         using var web = running.App.CreateHttpClient("web");
 
         using var response = await web.GetAsync("/");

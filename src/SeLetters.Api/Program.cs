@@ -14,6 +14,8 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapLettersApi();
+app.MapLetterExportApi();
+app.MapApiKeyApi();
 app.MapCatalogueApi();
 
 app.Run();

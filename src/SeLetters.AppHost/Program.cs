@@ -47,5 +47,12 @@ if (builder.ResolveCataloguePath() is { } cataloguePath)
     api.WithEnvironment("Catalogue__Path", cataloguePath);
 }
 
+// The letters browser: where a person goes. It reads and writes through the API only.
+builder.AddProject<Projects.SeLetters_Web>("web")
+    .WithReference(api)
+    .WaitFor(api)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
 builder.Build().Run();
 return 0;

@@ -9,7 +9,11 @@ using SeLetters.Api.Apis;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Errors;
 using SeLetters.Api.Letters;
+<<<<<<< HEAD
 using SeLetters.Api.Models;
+=======
+using SeLetters.Api.Letters.Export;
+>>>>>>> web
 using SeLetters.Api.Security;
 using SeLetters.Data;
 
@@ -42,6 +46,10 @@ internal static class Extensions
             });
         builder.Services.AddScoped<LetterStore>();
         builder.Services.AddHostedService<LetterStatisticsFolder>();
+        builder.Services.AddOptions<LetterExportOptions>().BindConfiguration(LetterExportOptions.Section)
+            .Validate(options => options.XlsxMaxLetters is > 0 and < LetterExportOptions.XlsxRowLimit,
+                $"Export:XlsxMaxLetters must be between 1 and {LetterExportOptions.XlsxRowLimit - 1}.")
+            .ValidateOnStart();
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
         builder.Services.AddSingleton<CatalogueReader>();

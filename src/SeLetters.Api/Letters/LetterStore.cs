@@ -142,8 +142,8 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
         var page = query.Page ?? 1;
         var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
-        var sortBy = query.SortBy ?? "created_at";
-        var descending = query.SortOrder != "asc";
+        var sortBy = SortColumn(query);
+        var descending = Descending(query);
         var skip = (page - 1) * limit;
         IQueryable<T> PageOf<T>(IQueryable<T> letters) where T : class, ILetterSearchColumns => Sort(letters, sortBy, descending).Skip(skip).Take(limit);
 
@@ -174,6 +174,16 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
         PagedResult<LetterSummary> Result(List<LetterSummary> data) => new(data, Math.Min(candidates.Count, countLimit), page, limit, capped);
     }
+
+    /// <summary>Every letter the search matches, unpaged and unsorted: what an export counts.</summary>
+    public IQueryable<Letter> Matches(LetterSearchQuery query) => Filter(db.Letters.AsNoTracking(), query);
+
+    /// <summary>Every letter the search matches, unpaged, in the search's order: what an export writes.</summary>
+    public IQueryable<Letter> SortedMatches(LetterSearchQuery query) => Sort(Matches(query), SortColumn(query), Descending(query));
+
+    private static string SortColumn(LetterSearchQuery query) => query.SortBy ?? "created_at";
+
+    private static bool Descending(LetterSearchQuery query) => query.SortOrder != "asc";
 
     private static IQueryable<LetterSummary> Summaries(IQueryable<Letter> letters) =>
         letters.Select(l => new LetterSummary(l.Id, l.DocumentName, l.DocumentType, l.DocumentTitle, l.SourceFilePath, l.FileHash,

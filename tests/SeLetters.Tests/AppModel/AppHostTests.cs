@@ -111,6 +111,26 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
     }
 
     [Fact]
+    public async Task The_web_app_shows_the_letters_page_with_what_it_reads_through_the_api()
+    {
+        // Waited for here, not in the fixture: the other tests need only the API.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            await running.App.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+        }
+
+        using var web = running.App.CreateHttpClient("web");
+
+        using var response = await web.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Obsolescence letters</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"result-count\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync("/letters/999999999")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_api_connects_as_the_role_that_cannot_change_the_schema()
     {
         using var http = running.App.CreateHttpClient("api");

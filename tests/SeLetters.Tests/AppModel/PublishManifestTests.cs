@@ -43,6 +43,16 @@ public sealed partial class PublishManifestTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Publishes_the_web_app_with_an_external_http_endpoint_and_the_apis_address()
+    {
+        var web = Resource("web");
+        Assert.Equal("project.v0", web.GetProperty("type").GetString());
+        Assert.True(web.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        Assert.Contains(web.GetProperty("env").EnumerateObject(), variable => variable.Name.StartsWith("services__api__", StringComparison.Ordinal));
+        Assert.DoesNotContain(web.GetProperty("env").EnumerateObject(), variable => variable.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Leaves_the_local_postgres_fallback_out()
     {
         Assert.DoesNotContain(_resources.EnumerateObject(), resource => resource.Value.GetProperty("type").GetString() == "executable.v0");

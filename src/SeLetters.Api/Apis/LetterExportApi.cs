@@ -13,11 +13,14 @@ internal static class LetterExportApi
             .WithName("ExportLetters")
             .WithSummary("Every letter a search matches, in its order, as a CSV, NDJSON or XLSX download");
 
-    /// <summary>The search's filters and sort without its paging; <c>format</c> is csv, ndjson or xlsx.</summary>
+    /// <summary>
+    /// The search's filters and sort without its paging; <c>format</c> is csv, ndjson or xlsx. The filters' own bounds
+    /// are checked by the validation filter before this runs, as for the search.
+    /// </summary>
     private static Results<LetterExportResult, ValidationProblem> ExportLetters(
         [FromQuery(Name = "format")] string? format, [AsParameters] LetterSearchQuery query)
     {
-        var errors = query.Validate();
+        var errors = new Dictionary<string, string[]>();
         var exportFormat = LetterExportFormat.Find(format);
         if (exportFormat is null)
         {

@@ -9,11 +9,8 @@ using SeLetters.Api.Apis;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Errors;
 using SeLetters.Api.Letters;
-<<<<<<< HEAD
-using SeLetters.Api.Models;
-=======
 using SeLetters.Api.Letters.Export;
->>>>>>> web
+using SeLetters.Api.Models;
 using SeLetters.Api.Security;
 using SeLetters.Data;
 

@@ -193,7 +193,9 @@ public sealed class LetterExportTests(PostgresServerFixture postgres) : IAsyncLi
         var empty = new JsonObject { ["document_name"] = "nulls.pdf", ["source_file_path"] = "nulls.pdf", ["status"] = null };
         await StoreAsync(writer, empty);
         // Longer than an Excel cell, with a surrogate pair across the cut.
-        await StoreAsync(writer, Letter(new string('n', XlsxCellLimit - 1) + "😀" + new string('m', 100)));
+        var overlong = Letter("overlong.pdf");
+        overlong["document_title"] = new string('n', XlsxCellLimit - 1) + "😀" + new string('m', 100);
+        await StoreAsync(writer, overlong);
         await Target.ExecuteAsync(_database, """
             INSERT INTO letters (document_name, source_file_path, extraction_confidence, processing_time_ms, created_at, updated_at, status)
             VALUES ('nan.pdf', 'in/nan.pdf', 'NaN', 'Infinity', '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05', NULL),

@@ -6,8 +6,8 @@ using SeLetters.Data;
 namespace SeLetters.Api.Letters;
 
 /// <summary>
-/// The statistics from the per-bucket totals the database keeps up to date in every writing transaction (migration
-/// <c>LetterStatistics</c>): a few dozen rows read instead of every letter, exact as of the read's snapshot.
+/// The statistics from the per-bucket totals the database keeps up to date in every writing transaction
+/// (<c>letter_statistics</c>, docs/schema.md): a few dozen rows read instead of every letter, exact as of the read's snapshot.
 /// </summary>
 internal static class LetterStatisticsQuery
 {

@@ -11,8 +11,9 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Schema;
 
 /// <summary>
-/// The bulk refresh (<see cref="BulkLoad.RefreshSql"/>) run again and again while the API stores, patches and deletes
-/// letters and another session edits products: afterwards every derived row equals its recomputation from the tables.
+/// The bulk refresh (<see cref="BulkLoad.RefreshSql"/>) run again and again while the API stores, replaces, patches and
+/// deletes letters and another session edits products: afterwards every derived row equals its recomputation from the
+/// tables.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres)
@@ -99,7 +100,7 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres)
         }
     }
 
-    /// <summary>Stores, patches and deletes letters (those loaded in bulk too) until the refreshes are done.</summary>
+    /// <summary>Stores, replaces, patches and deletes letters (those loaded in bulk too) until the refreshes are done.</summary>
     private static async Task<int> WriteThroughTheApiAsync(
         HttpClient writer, ConcurrentDictionary<int, bool> letters, int seed, Task refreshing, ConcurrentQueue<string> failures)
     {
@@ -112,6 +113,7 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres)
             using var response = random.Next(10) switch
             {
                 < 3 => await writer.PostAsJsonAsync("/api/letters", Letter($"written-{seed}-{writes}.pdf")),
+                < 5 => await writer.PutAsJsonAsync($"/api/letters/{id}", Letter($"replaced-{seed}-{writes}.pdf")),
                 < 9 => await writer.PatchAsJsonAsync($"/api/letters/{id}", new JsonObject
                 {
                     ["status"] = random.Next(2) == 0 ? "reviewed" : "failed",

@@ -6,8 +6,8 @@ using SeLetters.Data;
 namespace SeLetters.Api.Letters;
 
 /// <summary>
-/// The statistics from the per-bucket totals the database keeps up to date in every writing transaction (migration
-/// <c>LetterStatistics</c>): a few dozen rows read instead of every letter, exact as of the read's snapshot.
+/// The statistics from the per-bucket totals the database keeps up to date in every writing transaction
+/// (<c>letter_statistics</c>, docs/schema.md): a few dozen rows read instead of every letter, exact as of the read's snapshot.
 /// </summary>
 internal static class LetterStatisticsQuery
 {
@@ -16,12 +16,13 @@ internal static class LetterStatisticsQuery
 
     public static async Task<LetterStatistics> ComputeAsync(LettersDbContext db, CancellationToken cancellationToken)
     {
-        // The days are counted on the database's clock, the one created_at is written with; letters dated after today
-        // (imported with a skewed clock) are not among the last 30 days.
+        // The days are UTC days on the database's clock, as created_at is written; letters dated after today (imported
+        // with a skewed clock) are not among the last 30 days.
         var totals = await db.Database.SqlQuery<StatisticsTotal>($"""
             SELECT metric AS "Metric", bucket AS "Bucket", value AS "Value"
             FROM letter_statistics_current
-            WHERE metric <> 'day' OR bucket BETWEEN to_char(current_date - {Days - 1}, 'YYYY-MM-DD') AND to_char(current_date, 'YYYY-MM-DD')
+            WHERE metric <> 'day' OR bucket BETWEEN to_char((now() AT TIME ZONE 'UTC')::date - {Days - 1}, 'YYYY-MM-DD')
+                AND to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')
             """).ToListAsync(cancellationToken);
 
         var byMetric = totals.ToLookup(total => total.Metric);

@@ -57,10 +57,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
                 await LockFileHashAsync(hash, cancellationToken);
             }
 
-            // Locked until commit: a concurrent write of this letter waits, then finds a new version. updated_at is the
-            // database's clock in UTC, as PatchAsync writes it.
+            // Locked until commit: a concurrent write of this letter waits, then finds a new version. NO KEY UPDATE, as the
+            // update itself locks: a bulk refresh that claimed this letter (docs/schema.md) and inserts its derived rows
+            // takes KEY SHARE for their foreign key while this waits for the claim; FOR UPDATE would deadlock with it.
+            // updated_at is the database's clock in UTC, as PatchAsync writes it.
             var current = await db.Database.SqlQuery<CurrentLetter>(
-                $"""SELECT xmin::text AS "Version", now() AT TIME ZONE 'UTC' AS "Now" FROM letters WHERE id = {id} FOR UPDATE""")
+                $"""SELECT xmin::text AS "Version", now() AT TIME ZONE 'UTC' AS "Now" FROM letters WHERE id = {id} FOR NO KEY UPDATE""")
                 .ToListAsync(cancellationToken);
             if (current is not [var stored])
             {

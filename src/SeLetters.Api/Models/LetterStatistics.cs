@@ -16,7 +16,7 @@ public sealed record LetterStatistics(
     int TotalProducts,
     int TotalMatches);
 
-/// <summary>Letters created on one day (server time); days without letters are left out.</summary>
+/// <summary>Letters created on one day (UTC); days without letters are left out.</summary>
 public sealed record DailyCount(DateOnly Day, int Count);
 
 /// <summary>Letters whose extraction confidence is in [from, to); the last bucket includes 1.0.</summary>

@@ -13,8 +13,8 @@ internal sealed class LetterConfiguration : IEntityTypeConfiguration<Letter>
         letter.Property(l => l.Id).UseSerialColumn();
 
         letter.Property(l => l.ProcessingMethod).HasDefaultValue("production_pipeline");
-        letter.Property(l => l.CreatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
-        letter.Property(l => l.UpdatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
+        letter.Property(l => l.CreatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.UtcNow);
+        letter.Property(l => l.UpdatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.UtcNow);
         letter.Property(l => l.Status).HasDefaultValue("processed");
         letter.Property(l => l.RawGrokJson).HasColumnType(ColumnTypes.Jsonb);
         letter.Property(l => l.OcrSupplementaryJson).HasColumnType(ColumnTypes.Jsonb);

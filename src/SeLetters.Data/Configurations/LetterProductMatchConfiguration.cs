@@ -16,7 +16,7 @@ internal sealed class LetterProductMatchConfiguration : IEntityTypeConfiguration
         match.Property(m => m.NomenclatureMatchScore).HasDefaultValueSql(ColumnTypes.ZeroReal);
         match.Property(m => m.ProductLineMatchScore).HasDefaultValueSql(ColumnTypes.ZeroReal);
         match.Property(m => m.RangeBasedMatching).HasDefaultValue(false);
-        match.Property(m => m.CreatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
+        match.Property(m => m.CreatedAt).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.UtcNow);
 
         match.HasOne(m => m.Letter).WithMany(l => l.Matches)
             .HasForeignKey(m => m.LetterId)

@@ -8,7 +8,7 @@ internal sealed class LetterSearchEntryConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<LetterSearchEntry> entry)
     {
-        // The table, its trigger and its indexes are the LetterSearch migration's SQL, as letter_product_search's are.
+        // The table, the triggers that keep it and its indexes are the migrations' SQL, as letter_product_search's are.
         entry.ToTable("letter_search", table => table.ExcludeFromMigrations());
         entry.HasKey(e => e.Id).HasName("letter_search_pkey");
         entry.Property(e => e.Id).HasColumnName("letter_id").ValueGeneratedNever();

@@ -12,7 +12,7 @@ internal sealed class ProcessingDebugStepConfiguration : IEntityTypeConfiguratio
         step.HasKey(s => s.Id).HasName("processing_debug_pkey");
         step.Property(s => s.Id).UseSerialColumn();
 
-        step.Property(s => s.StepTimestamp).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.CurrentTimestamp);
+        step.Property(s => s.StepTimestamp).HasColumnType(ColumnTypes.Timestamp).HasDefaultValueSql(ColumnTypes.UtcNow);
         step.Property(s => s.StepSuccess).HasDefaultValue(true);
 
         step.HasOne(s => s.Letter).WithMany(l => l.ProcessingDebug)

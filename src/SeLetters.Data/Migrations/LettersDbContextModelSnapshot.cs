@@ -35,7 +35,7 @@ namespace SeLetters.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("created_at")
-                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+                        .HasDefaultValueSql("(now() AT TIME ZONE 'UTC')");
 
                     b.Property<string>("DocumentName")
                         .IsRequired()
@@ -105,7 +105,7 @@ namespace SeLetters.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("updated_at")
-                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+                        .HasDefaultValueSql("(now() AT TIME ZONE 'UTC')");
 
                     b.Property<string>("ValidationDetailsJson")
                         .HasColumnType("jsonb")
@@ -244,7 +244,7 @@ namespace SeLetters.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("created_at")
-                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+                        .HasDefaultValueSql("(now() AT TIME ZONE 'UTC')");
 
                     b.Property<string>("IbcatalogueProductIdentifier")
                         .IsRequired()
@@ -397,7 +397,7 @@ namespace SeLetters.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("step_timestamp")
-                        .HasDefaultValueSql("CURRENT_TIMESTAMP");
+                        .HasDefaultValueSql("(now() AT TIME ZONE 'UTC')");
 
                     b.HasKey("Id")
                         .HasName("processing_debug_pkey");

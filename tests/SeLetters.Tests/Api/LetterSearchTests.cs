@@ -14,8 +14,8 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres)
         search_text || ':' || document_name || ':' || coalesce(processing_time_ms::text, '-') || ':' || coalesce(extraction_confidence::text, '-')
             || ':' || coalesce(created_at::text, '-') || ':' || coalesce(status, '-')
         """;
-    private const string Kept = $"SELECT coalesce(string_agg(letter_id || ':' || {Columns}, '|' ORDER BY letter_id), '') FROM letter_search";
-    private const string Derived = $"SELECT coalesce(string_agg(id || ':' || {Columns}, '|' ORDER BY id), '') FROM letters";
+    internal const string Kept = $"SELECT coalesce(string_agg(letter_id || ':' || {Columns}, '|' ORDER BY letter_id), '') FROM letter_search";
+    internal const string Derived = $"SELECT coalesce(string_agg(id || ':' || {Columns}, '|' ORDER BY id), '') FROM letters";
 
     [Fact]
     public async Task Follows_the_letters_through_stores_patches_deletes_and_direct_edits_and_serves_the_search()

@@ -5,12 +5,12 @@ using static SeLetters.Tests.Api.LetterSamples;
 
 namespace SeLetters.Tests.Api;
 
-/// <summary>The statistics totals kept by the writing transactions (migration LetterStatistics) against a full recount.</summary>
+/// <summary>The statistics totals kept by the writing transactions against a full recount.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
     // Everything the endpoint reports, counted from the tables themselves, written independently of the triggers' SQL.
-    private const string Recount = """
+    internal const string Recount = """
         SELECT concat_ws('|',
             (SELECT count(*) FROM letters),
             (SELECT string_agg(coalesce(status, '') || '=' || n, ',' ORDER BY coalesce(status, ''))
@@ -27,7 +27,7 @@ public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsy
         """;
 
     // The same, from the totals the API reads.
-    private const string FromTotals = """
+    internal const string FromTotals = """
         WITH t AS (SELECT metric, bucket, value FROM letter_statistics_current)
         SELECT concat_ws('|',
             coalesce((SELECT value FROM t WHERE metric = 'letters'), 0),

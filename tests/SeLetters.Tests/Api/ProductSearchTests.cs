@@ -9,11 +9,11 @@ namespace SeLetters.Tests.Api;
 [Collection(PostgresCollection.Name)]
 public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
-    private const string Kept = """
+    internal const string Kept = """
         SELECT coalesce(string_agg(letter_id || ':' || search_text || ':' || letter_text, '|' ORDER BY letter_id), '') FROM letter_product_search
         """;
 
-    private const string Recomputed = """
+    internal const string Recomputed = """
         SELECT coalesce(string_agg(letter_id || ':' || text || ':' || l.search_text, '|' ORDER BY letter_id), '')
         FROM (SELECT letter_id, string_agg(lower(coalesce(product_identifier, '') || E'\n' || coalesce(range_label, '')), E'\n' ORDER BY id) AS text
               FROM letter_products GROUP BY letter_id) p
@@ -54,7 +54,7 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         }
 
         await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Renamed-{ids[5]}.pdf' WHERE id = {ids[5]}");
-        // One transaction: inserted products are written to the row at commit, an edit in between at once.
+        // One transaction: the letter's row is written once, at commit, with the edit made in between.
         await Target.ExecuteAsync(_database, $"""
             INSERT INTO letter_products (letter_id, product_identifier) VALUES ({ids[6]}, 'Q-1');
             UPDATE letter_products SET range_label = 'Quartz' WHERE letter_id = {ids[6]} AND product_identifier = 'Q-1';

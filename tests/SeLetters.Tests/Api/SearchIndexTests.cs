@@ -35,7 +35,7 @@ public sealed class SearchIndexTests(PostgresServerFixture postgres)
 
         Assert.Contains(index, string.Join("\n", plan));
 
-        // Every search would otherwise scan the entries stored since the last merge (SearchIndexesWithoutPendingList).
+        // Every search would otherwise scan the entries stored since the last merge (docs/schema.md).
         await using var options = new NpgsqlCommand("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = @index", connection);
         options.Parameters.AddWithValue("index", index);
         Assert.Equal("fastupdate=off", await options.ExecuteScalarAsync());

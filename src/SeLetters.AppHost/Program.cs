@@ -17,30 +17,25 @@ catch (PostgresUnavailableException unavailable)
 // The key writes to the API must send (X-Api-Key). Generated for each run unless Parameters:api-key is set.
 var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
+// The API connects as a role of its own, which may read and write the letters' rows and nothing else. The migration
+// service owns the schema: it alone gets the owner's connection string, and it creates that role with this password.
+const string apiDatabaseRole = "seletters_api";
+var apiDbPassword = builder.AddParameter("api-db-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
 var migrations = builder.AddProject<Projects.SeLetters_MigrationService>("migrations")
     .WithReference(letters.Database)
+    .WithEnvironment("Database__ApiRole", apiDatabaseRole)
+    .WithEnvironment("Database__ApiPassword", apiDbPassword)
     .WaitFor(letters.Server)
     .WithLettersImport(builder)
     .WithOperatorCommands(letters.Database, builder);
 
 var api = builder.AddProject<Projects.SeLetters_Api>("api")
-    .WithReference(letters.Database)
+    .WithEnvironment($"ConnectionStrings__{LettersDatabaseExtensions.DatabaseResourceName}", letters.ConnectionStringAs(apiDatabaseRole, apiDbPassword))
     .WithEnvironment("Api__Key", apiKey)
     .WaitForCompletion(migrations)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
-
-// The API connects as a role that cannot change the schema, which the migration service creates; an external
-// server's roles are its operator's business, so there the API uses the given connection string as it is.
-if (letters.Mode != PostgresMode.External)
-{
-    const string apiDatabaseRole = "seletters_api";
-    var apiDbPassword = builder.AddParameter("api-db-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-    foreach (var project in new IResourceBuilder<ProjectResource>[] { migrations, api })
-    {
-        project.WithEnvironment("Database__ApiRole", apiDatabaseRole).WithEnvironment("Database__ApiPassword", apiDbPassword);
-    }
-}
 
 if (builder.ResolveCataloguePath() is { } cataloguePath)
 {

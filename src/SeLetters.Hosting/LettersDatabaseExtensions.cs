@@ -3,15 +3,25 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace SeLetters.Hosting;
 
 /// <summary>The letters database and the server it lives on, whichever way the server is provided.</summary>
+/// <param name="Database">The database as its owner (the server's superuser, or in external mode the given user) reaches it.</param>
 /// <param name="Server">What dependants wait for: the server resource, or in external mode the connection string itself.</param>
+/// <param name="Location">Where the database is, without any credentials: the server's host and port and the database,
+/// or in external mode every setting of the given connection string but its user and password.</param>
 public sealed record LettersDatabase(
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResource> Server,
-    PostgresMode Mode);
+    PostgresMode Mode,
+    ReferenceExpression Location)
+{
+    /// <summary>The connection string of another login role on the database: never the owner's credentials.</summary>
+    public ReferenceExpression ConnectionStringAs(string role, IResourceBuilder<ParameterResource> password) =>
+        ReferenceExpression.Create($"{Location};Username={role};Password={password.Resource}");
+}
 
 public static class LettersDatabaseExtensions
 {
@@ -43,9 +53,9 @@ public static class LettersDatabaseExtensions
     private static PostgresMode ChooseMode(IDistributedApplicationBuilder builder, PostgresMode configured)
     {
         // What is published describes the target environment, not this machine: always the container there.
-        if (builder.ExecutionContext.IsPublishMode)
+        if (builder.ExecutionContext.IsPublishMode && configured != PostgresMode.External)
         {
-            return configured == PostgresMode.External ? PostgresMode.External : PostgresMode.Container;
+            return PostgresMode.Container;
         }
 
         return configured switch
@@ -59,6 +69,7 @@ public static class LettersDatabaseExtensions
                 $"Postgres:Mode is container, but '{ContainerRuntimeProbe.RuntimeName} info' failed: the container runtime is not running. {InstallAdvice}"),
             PostgresMode.Local when FindInstallation(builder) is null => throw new PostgresUnavailableException(
                 $"Postgres:Mode is local, but no PostgreSQL server binaries were found (Postgres:BinDirectory, pg_config --bindir, /usr/lib/postgresql/*/bin). {InstallAdvice}"),
+            // The API's connection string is built from its settings (all but the user and password), when publishing too.
             PostgresMode.External when string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(DatabaseResourceName)) =>
                 throw new PostgresUnavailableException(
                     $"Postgres:Mode is external, but ConnectionStrings:{DatabaseResourceName} is not set. Set it to the letters database's connection string."),
@@ -73,14 +84,23 @@ public static class LettersDatabaseExtensions
     {
         var server = builder.AddPostgres(ServerResourceName).WithDataVolume();
         var database = server.AddDatabase(DatabaseResourceName, DatabaseName);
-        return new LettersDatabase(database, server, PostgresMode.Container);
+        return new LettersDatabase(database, server, PostgresMode.Container, LocationOn(server.Resource.PrimaryEndpoint));
     }
 
     private static LettersDatabase AddExternal(IDistributedApplicationBuilder builder)
     {
         var database = builder.AddConnectionString(DatabaseResourceName);
-        return new LettersDatabase(database, database, PostgresMode.External);
+        var given = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(DatabaseResourceName))
+        {
+            Username = null,
+            Password = null,
+            Passfile = null,
+        };
+        return new LettersDatabase(database, database, PostgresMode.External, ReferenceExpression.Create($"{given.ConnectionString}"));
     }
+
+    private static ReferenceExpression LocationOn(EndpointReference server) => ReferenceExpression.Create(
+        $"Host={server.Property(EndpointProperty.Host)};Port={server.Property(EndpointProperty.Port)};Database={DatabaseName}");
 
     private static LettersDatabase AddLocal(IDistributedApplicationBuilder builder)
     {
@@ -115,7 +135,7 @@ public static class LettersDatabaseExtensions
             @event.Services.GetRequiredService<ResourceNotificationService>()
                 .PublishUpdateAsync(database, state => state with { State = KnownResourceStates.Running }));
 
-        return new LettersDatabase(databaseBuilder, serverBuilder, PostgresMode.Local);
+        return new LettersDatabase(databaseBuilder, serverBuilder, PostgresMode.Local, LocationOn(server.PrimaryEndpoint));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SeLetters.Data;
+using SeLetters.MigrationService.Privileges;
 
 namespace SeLetters.MigrationService;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SeLetters.Data;
 using SeLetters.MigrationService.Export;
 using SeLetters.MigrationService.Import;
+using SeLetters.MigrationService.Privileges;
 
 namespace SeLetters.MigrationService;
 

@@ -3,16 +3,18 @@ using Npgsql;
 using SeLetters.Data;
 using SeLetters.MigrationService.Backup;
 using SeLetters.MigrationService.Export;
+using SeLetters.MigrationService.Privileges;
 
 namespace SeLetters.MigrationService;
 
 /// <summary>The operator's verbs that work on the database as it is: backup, restore, export-duckdb.</summary>
-internal sealed class OperationsRunner(CommandLine commandLine, LettersDbContext db, DuckDbExporter exporter, ILoggerFactory loggers)
+internal sealed class OperationsRunner(
+    CommandLine commandLine, LettersDbContext db, DuckDbExporter exporter, ApiRoleProvisioner apiRole, ILoggerFactory loggers)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
-        var backup = new DatabaseBackup(target, loggers.CreateLogger<DatabaseBackup>());
+        var backup = new DatabaseBackup(target, apiRole, loggers.CreateLogger<DatabaseBackup>());
         switch (commandLine.Command)
         {
             case ServiceCommand.Backup:

@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using SeLetters.Data;
 
 namespace SeLetters.Api.Catalogue;
@@ -25,20 +26,45 @@ internal sealed class CatalogueLayout
 
     private CatalogueLayout(Dictionary<string, string> columns) => _columns = columns;
 
-    /// <summary>The layout of a <c>products</c> table with these columns, or null when it has no product identifier.</summary>
-    public static CatalogueLayout? From(IEnumerable<string> tableColumns)
+    /// <summary>The layout of the file's <c>products</c> table.</summary>
+    /// <exception cref="CatalogueUnavailableException">The table has no product identifier, or columns a field cannot be told apart by.</exception>
+    public static async Task<CatalogueLayout> ReadAsync(DuckDBConnection connection)
     {
-        var byLowerName = tableColumns.ToDictionary(c => c.ToLowerInvariant(), c => c);
+        await using var command = CatalogueSql.Columns(connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return From(columns);
+    }
+
+    /// <summary>The layout of a <c>products</c> table with these columns.</summary>
+    /// <exception cref="CatalogueUnavailableException">No product identifier, or a field whose name matches several columns.</exception>
+    public static CatalogueLayout From(IEnumerable<string> tableColumns)
+    {
+        // DuckDB resolves names without regard to case, and a table made from a data frame (CREATE TABLE AS SELECT)
+        // can still hold "RANGE_LABEL" and "range_label": which one a query reads would be DuckDB's guess.
+        var byLowerName = tableColumns.ToLookup(c => c.ToLowerInvariant());
         var columns = new Dictionary<string, string>();
         foreach (var names in Fields)
         {
-            if (names.Select(byLowerName.GetValueOrDefault).FirstOrDefault(c => c is not null) is { } column)
+            if (names.Select(name => byLowerName[name].ToList()).FirstOrDefault(found => found.Count > 0) is not { } found)
             {
-                columns[names[0]] = SqlIdentifier.Quote(column);
+                continue;
             }
+
+            columns[names[0]] = found.Count == 1
+                ? SqlIdentifier.Quote(found[0])
+                : throw new CatalogueUnavailableException(
+                    $"The catalogue's products table has columns whose names differ only in case ({string.Join(", ", found)}), which a query cannot tell apart.");
         }
 
-        return columns.ContainsKey("product_identifier") ? new CatalogueLayout(columns) : null;
+        return columns.ContainsKey("product_identifier")
+            ? new CatalogueLayout(columns)
+            : throw new CatalogueUnavailableException("The catalogue file has no products table with a product identifier.");
     }
 
     /// <summary>The quoted column of a field, or NULL when this file lacks it.</summary>

@@ -25,7 +25,6 @@ internal static class Extensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        ConnectAsApiRole(builder.Configuration);
         TuneConnectionsForRequests(builder.Configuration);
         // The pool size is the connection string's "Maximum Pool Size" (Npgsql's default: 100).
         var retry = true;
@@ -70,21 +69,6 @@ internal static class Extensions
             .AddDocumentTransformer<ApiKeyOpenApiTransformer>()
             .AddOperationTransformer<ApiKeyOpenApiTransformer>()
             .AddOperationTransformer<LetterVersionOpenApiTransformer>());
-    }
-
-    /// <summary>
-    /// The migration service owns the schema; given <c>Database:ApiRole</c> and <c>Database:ApiPassword</c>, the API
-    /// connects as that role instead, which can read and write rows but not change the schema.
-    /// </summary>
-    private static void ConnectAsApiRole(IConfigurationManager configuration)
-    {
-        if (configuration["Database:ApiRole"] is { Length: > 0 } role
-            && configuration["Database:ApiPassword"] is { Length: > 0 } password
-            && configuration.GetConnectionString(LettersDatabase) is { } connectionString)
-        {
-            configuration[$"ConnectionStrings:{LettersDatabase}"] =
-                new NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = password }.ConnectionString;
-        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using SeLetters.Data;
+using SeLetters.MigrationService.Privileges;
 
 namespace SeLetters.MigrationService.Backup;
 
@@ -10,7 +11,7 @@ namespace SeLetters.MigrationService.Backup;
 /// Files are written under a temporary name and renamed when complete; a restore goes into a scratch database that is
 /// renamed only once verified, so a failure never leaves anything half-written behind.
 /// </summary>
-internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder target, ILogger<DatabaseBackup> logger)
+internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder target, ApiRoleProvisioner apiRole, ILogger<DatabaseBackup> logger)
 {
     public sealed record BackupResult(string DumpPath, string ManifestPath, BackupManifest Manifest);
 
@@ -65,7 +66,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
     /// <summary>
     /// Restores <paramref name="dumpPath"/> into <paramref name="database"/> (default: a new database named after the
     /// dump) and checks every table against the manifest. An existing database is replaced only with
-    /// <paramref name="force"/>, and only after the restored copy has been verified.
+    /// <paramref name="force"/>, and only after the restored copy has been verified (<see cref="ReplaceAsync"/>).
     /// </summary>
     public async Task<string> RestoreAsync(string dumpPath, string? database, bool force, CancellationToken cancellationToken)
     {
@@ -82,7 +83,7 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         var tools = PostgresClientTools.ForServer(maintenance.PostgreSqlVersion.Major);
         await EnsureReadableAsync(tools, dumpPath, cancellationToken);
 
-        var exists = await DatabaseExistsAsync(maintenance, targetDatabase, cancellationToken);
+        var exists = await DatabaseOidAsync(maintenance, targetDatabase, cancellationToken) is not null;
         if (exists && !force)
         {
             throw new OperatorException(
@@ -93,28 +94,120 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         await ExecuteAsync(maintenance, $"CREATE DATABASE {SqlIdentifier.Quote(scratch)}", cancellationToken);
         try
         {
-            var scratchConnection = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = scratch, Pooling = false };
-            var restore = await tools.RunAsync("pg_restore", scratchConnection, Path.GetDirectoryName(dumpPath)!,
-                ["--no-owner", "--exit-on-error", "--no-password", $"--dbname={scratch}", dumpPath], cancellationToken);
+            // The privileges are not restored but granted as on every start of the migration service: a dump names the
+            // roles of the server it came from, and what the API's role holds is decided by this version's code.
+            var restore = await tools.RunAsync("pg_restore", ConnectionTo(scratch), Path.GetDirectoryName(dumpPath)!,
+                ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password", $"--dbname={scratch}", dumpPath], cancellationToken);
             if (restore.ExitCode != 0)
             {
                 throw new OperatorException($"pg_restore refused {dumpPath} (corrupted or truncated?): {OperatorException.FirstLine(restore.Error)}");
             }
 
-            await VerifyAsync(scratchConnection, manifest, cancellationToken);
-
-            if (exists)
+            await using (var restored = await OpenAsync(ConnectionTo(scratch), cancellationToken))
             {
-                await ExecuteAsync(maintenance, $"DROP DATABASE {SqlIdentifier.Quote(targetDatabase)} WITH (FORCE)", cancellationToken);
+                await apiRole.EnsureAsync(restored, cancellationToken);
             }
 
-            await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(scratch)} RENAME TO {SqlIdentifier.Quote(targetDatabase)}", cancellationToken);
+            await VerifyAsync(ConnectionTo(scratch), manifest, cancellationToken);
+            if (exists)
+            {
+                await ReplaceAsync(maintenance, targetDatabase, scratch, cancellationToken);
+            }
+            else
+            {
+                await RenameAsync(maintenance, scratch, targetDatabase, cancellationToken);
+            }
+
             LogRestored(logger, dumpPath, targetDatabase, manifest.Tables.Count);
             return targetDatabase;
         }
         finally
         {
             await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(scratch)} WITH (FORCE)", CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Puts the verified <paramref name="restored"/> database in the place of <paramref name="existing"/>: the existing
+    /// one is renamed aside first (new connections refused, current ones ended), then the restored one takes its name;
+    /// only once the database under that name is the one verified (its oid: a rename moves no data, and the clients
+    /// that reconnect may already be writing to it) is the old one dropped. A step that fails puts the old database
+    /// back under its name, so a failed swap leaves the database as it was.
+    /// </summary>
+    private async Task ReplaceAsync(NpgsqlConnection maintenance, string existing, string restored, CancellationToken cancellationToken)
+    {
+        var verified = await DatabaseOidAsync(maintenance, restored, cancellationToken);
+        var aside = $"{existing}_replaced_{Environment.ProcessId}";
+        await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(existing)} WITH ALLOW_CONNECTIONS false", cancellationToken);
+        try
+        {
+            await DisconnectAsync(maintenance, existing, cancellationToken);
+            await RenameAsync(maintenance, existing, aside, cancellationToken);
+        }
+        catch
+        {
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(existing)} WITH ALLOW_CONNECTIONS true", CancellationToken.None);
+            throw;
+        }
+
+        try
+        {
+            await RenameAsync(maintenance, restored, existing, cancellationToken);
+            if (await DatabaseOidAsync(maintenance, existing, CancellationToken.None) != verified)
+            {
+                throw new OperatorException($"The database now named {existing} is not the restored one that was verified.");
+            }
+        }
+        catch
+        {
+            if (await DatabaseOidAsync(maintenance, existing, CancellationToken.None) == verified)
+            {
+                await RenameAsync(maintenance, existing, restored, CancellationToken.None);
+            }
+
+            await RenameAsync(maintenance, aside, existing, CancellationToken.None);
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(existing)} WITH ALLOW_CONNECTIONS true", CancellationToken.None);
+            throw;
+        }
+
+        try
+        {
+            await ExecuteAsync(maintenance, $"DROP DATABASE {SqlIdentifier.Quote(aside)} WITH (FORCE)", CancellationToken.None);
+        }
+        catch (PostgresException exception)
+        {
+            // The restore itself succeeded; the old copy only takes space until someone drops it.
+            LogOldDatabaseKept(logger, aside, exception.MessageText);
+        }
+    }
+
+    private static async Task<uint?> DatabaseOidAsync(NpgsqlConnection maintenance, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT oid FROM pg_database WHERE datname = @name", maintenance);
+        command.Parameters.AddWithValue("name", name);
+        return (uint?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private NpgsqlConnectionStringBuilder ConnectionTo(string database) =>
+        new(target.ConnectionString) { Database = database, Pooling = false };
+
+    private static async Task DisconnectAsync(NpgsqlConnection maintenance, string database, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", maintenance);
+        command.Parameters.AddWithValue("name", database);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task RenameAsync(NpgsqlConnection maintenance, string from, string to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {SqlIdentifier.Quote(from)} RENAME TO {SqlIdentifier.Quote(to)}", cancellationToken);
+        }
+        catch (PostgresException exception)
+        {
+            throw new OperatorException($"Renaming the database {from} to {to} failed: {exception.MessageText}", exception);
         }
     }
 
@@ -173,13 +266,6 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
         }
     }
 
-    private static async Task<bool> DatabaseExistsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", connection);
-        command.Parameters.AddWithValue("name", name);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -196,6 +282,9 @@ internal sealed partial class DatabaseBackup(NpgsqlConnectionStringBuilder targe
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backup written to {DumpPath} ({Bytes} bytes, {Rows} rows), with its manifest")]
     private static partial void LogBackedUp(ILogger logger, string dumpPath, long bytes, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The replaced database was kept as {Database}: dropping it failed ({Reason}); drop it once nothing uses it")]
+    private static partial void LogOldDatabaseKept(ILogger logger, string database, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored {DumpPath} into the database {Database}; all {Tables} tables match the manifest")]
     private static partial void LogRestored(ILogger logger, string dumpPath, string database, int tables);

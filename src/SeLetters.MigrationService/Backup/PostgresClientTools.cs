@@ -30,18 +30,24 @@ internal sealed class PostgresClientTools(int majorVersion, string? binDirectory
     }
 
     /// <summary>The program and arguments that run <paramref name="tool"/> with access to <paramref name="folder"/>.</summary>
-    public IReadOnlyList<string> CommandLine(string tool, string folder, IEnumerable<string> arguments) =>
+    /// <param name="container">The name of the container that runs it, where one does.</param>
+    public IReadOnlyList<string> CommandLine(string tool, string folder, IEnumerable<string> arguments, string container) =>
         binDirectory is not null
             ? [Path.Combine(binDirectory, tool), .. arguments]
-            : ["docker", "run", "--rm", "--network", "host", .. ConnectionVariables.SelectMany(variable => new[] { "-e", variable }),
+            : ["docker", "run", "--rm", "--network", "host", "--name", container, .. ConnectionVariables.SelectMany(variable => new[] { "-e", variable }),
                "-v", $"{folder}:{folder}", $"docker.io/library/postgres:{majorVersion}", tool, .. arguments];
 
-    /// <summary>Runs pg_dump or pg_restore with the connection in environment variables, so no password is on a command line.</summary>
+    /// <summary>
+    /// Runs pg_dump or pg_restore with the connection in environment variables, so no password is on a command line.
+    /// Cancelled, it kills the tool with every process it started, and the container it runs in: an operator who gave
+    /// up on a restore must not find it still writing, nor a dump still holding its snapshot.
+    /// </summary>
     /// <param name="folder">The folder of the files the tool reads or writes.</param>
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(
         string tool, NpgsqlConnectionStringBuilder connection, string folder, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var commandLine = CommandLine(tool, folder, arguments);
+        var container = $"seletters-{tool}-{Guid.NewGuid():N}";
+        var commandLine = CommandLine(tool, folder, arguments, container);
         var start = new ProcessStartInfo(commandLine[0])
         {
             RedirectStandardOutput = true,
@@ -61,10 +67,32 @@ internal sealed class PostgresClientTools(int majorVersion, string? binDirectory
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
 
         using var process = Process.Start(start) ?? throw new OperatorException($"Could not start {commandLine[0]}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            if (binDirectory is null)
+            {
+                // Killing the docker client leaves its container running.
+                RemoveContainer(container);
+            }
+
+            throw;
+        }
+
         return (process.ExitCode, await output, await error);
+    }
+
+    private static void RemoveContainer(string name)
+    {
+        using var remove = Process.Start(new ProcessStartInfo("docker", ["rm", "--force", name]) { RedirectStandardOutput = true, RedirectStandardError = true });
+        remove?.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
     private static bool DockerAnswers()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace SeLetters.MigrationService.Import;
@@ -9,8 +10,8 @@ namespace SeLetters.MigrationService.Import;
 /// cheaper than maintaining them row by row. Crash-safe: the definitions are read from the catalog (pg_get_indexdef,
 /// so the migrations stay the one source of truth) and recorded in import_dropped_indexes in the transaction that
 /// drops them; each index is built and its record deleted in one transaction. Whatever a killed run left recorded is
-/// built by the next run (<see cref="BuildRecordedAsync"/>). The builds run on a second connection while the next
-/// table is copied.
+/// built by the next run (<see cref="BuildRecordedAsync"/>), which checks first that each record is such a definition.
+/// The builds run on a second connection while the next table is copied.
 /// </summary>
 internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogger logger) : IAsyncDisposable
 {
@@ -97,13 +98,16 @@ internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogg
     {
         var recorded = new List<(string Name, string Definition)>();
         await using (var list = new NpgsqlCommand(
-            "SELECT index_name, definition FROM import_dropped_indexes WHERE @table::text IS NULL OR table_name = @table ORDER BY table_name, index_name", connection))
+            """
+            SELECT index_name, definition, format('CREATE INDEX %I ON public.%I USING ', index_name, table_name)
+            FROM import_dropped_indexes WHERE @table::text IS NULL OR table_name = @table ORDER BY table_name, index_name
+            """, connection))
         {
             list.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
             await using var reader = await list.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                recorded.Add((reader.GetString(0), reader.GetString(1)));
+                recorded.Add((reader.GetString(0), Validated(reader.GetString(0), reader.GetString(1), expectedStart: reader.GetString(2))));
             }
         }
 
@@ -128,7 +132,6 @@ internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogg
                 exists.Parameters.AddWithValue("name", name);
                 if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
                 {
-                    // The definition is PostgreSQL's own pg_get_indexdef of the index the migrations made.
                     await using var create = new NpgsqlCommand(definition, connection) { CommandTimeout = 0 };
                     await create.ExecuteNonQueryAsync(cancellationToken);
                 }
@@ -145,6 +148,27 @@ internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogg
 
         return recorded.Count;
     }
+
+    /// <summary>
+    /// The recorded definition, if it is what <c>DropAsync</c> records: pg_get_indexdef's one CREATE INDEX statement of
+    /// that index on that table. The table is the owner's alone (the API's role holds nothing on it), and even so this
+    /// runs no text as the owner that is anything else; a record that fails stays for the operator to look at.
+    /// </summary>
+    private static string Validated(string name, string definition, string expectedStart)
+    {
+        if (definition.StartsWith(expectedStart, StringComparison.Ordinal) && IndexDefinitionTail().IsMatch(definition[expectedStart.Length..]))
+        {
+            return definition;
+        }
+
+        throw new OperatorException(
+            $"import_dropped_indexes holds for the index {name} a definition that is not '{expectedStart}...' as the import records it; "
+            + $"it is not run. Check who wrote it, then delete the row: {definition[..Math.Min(definition.Length, 200)]}");
+    }
+
+    /// <summary>An access method, then its columns and what pg_get_indexdef adds (INCLUDE, WITH, WHERE): one statement, no ';'.</summary>
+    [GeneratedRegex(@"\A[a-z_]+ \([^;]*\)\z")]
+    private static partial Regex IndexDefinitionTail();
 
     public async ValueTask DisposeAsync()
     {

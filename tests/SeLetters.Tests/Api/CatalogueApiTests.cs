@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using DuckDB.NET.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SeLetters.Api.Catalogue;
 using SeLetters.SampleData.Catalogue;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
@@ -244,6 +245,83 @@ public sealed class CatalogueApiTests(PostgresServerFixture postgres)
         }
 
         Assert.Equal(before, (Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(path))), File.GetLastWriteTimeUtc(path)));
+    }
+
+    [Fact]
+    public void Columns_whose_names_differ_only_in_case_make_the_catalogue_unavailable_saying_so()
+    {
+        // DuckDB resolves "range_label" to either; the API answers 503 with this message rather than guess.
+        var columns = new[] { "product_identifier", "range_label", "RANGE_LABEL", "brand_label" };
+
+        var unavailable = Assert.Throws<CatalogueUnavailableException>(() => CatalogueLayout.From(columns));
+
+        Assert.Equal("The catalogue's products table has columns whose names differ only in case (range_label, RANGE_LABEL), which a query cannot tell apart.",
+            unavailable.Message);
+    }
+
+    [Fact]
+    public async Task Another_schemas_products_table_in_the_file_is_not_read_for_the_layout()
+    {
+        using var folder = new TempFolder("catalogue");
+        var path = CatalogueVariant(folder, """
+            CREATE SCHEMA archive;
+            CREATE TABLE archive.products AS SELECT product_identifier AS "PRODUCT_IDENTIFIER", range_label AS "RANGE_LABEL" FROM products;
+            """);
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", path));
+
+        var product = await GetJsonAsync(api.CreateClient(), "/api/catalogue/products/LC1D09M7");
+
+        Assert.Equal("TeSys D", product.GetProperty("range_label").GetString());
+    }
+
+    [Fact]
+    public async Task A_read_that_fails_on_the_file_never_breaks_the_requests_using_it_meanwhile()
+    {
+        // Searches by subrange fail on this file (lower() of a list), and each failure makes the reader give the open
+        // file up; gets read products from it meanwhile (the cache keeps one), and must never find it closed under them.
+        using var folder = new TempFolder("catalogue");
+        var path = CatalogueVariant(folder, """
+            CREATE TABLE listed AS SELECT * EXCLUDE (subrange_label), [1, 2] AS subrange_label FROM products;
+            DROP TABLE products;
+            ALTER TABLE listed RENAME TO products;
+            """);
+        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Catalogue:Path", path), ("Catalogue:CachedProducts", "1"));
+        using var client = api.CreateClient();
+        var identifiers = (await GetJsonAsync(client, "/api/catalogue/products?limit=100")).GetProperty("data").EnumerateArray()
+            .Select(product => product.GetProperty("product_identifier").GetString()!).ToList();
+        using var concurrency = new SemaphoreSlim(16);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 600).Select(async i =>
+        {
+            await concurrency.WaitAsync();
+            try
+            {
+                var uri = i % 3 == 0 ? "/api/catalogue/products?subrange=x" : "/api/catalogue/products/" + Uri.EscapeDataString(identifiers[i % identifiers.Count]);
+                using var response = await client.GetAsync(uri);
+                return (Uri: uri, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+            }
+            finally
+            {
+                concurrency.Release();
+            }
+        }));
+
+        Assert.All(outcomes, outcome => Assert.True(
+            outcome.StatusCode == (outcome.Uri.Contains('?') ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK),
+            $"{outcome.Uri}: {(int)outcome.StatusCode} {outcome.Body}"));
+    }
+
+    /// <summary>A copy of the generated catalogue changed by <paramref name="change"/> (DuckDB SQL).</summary>
+    private static string CatalogueVariant(TempFolder folder, string change)
+    {
+        var path = folder.File("IBcatalogue.duckdb");
+        File.Copy(TestCatalogue.LowerCaseV2, path);
+        using var connection = new DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = change;
+        command.ExecuteNonQuery();
+        return path;
     }
 
     [Fact]

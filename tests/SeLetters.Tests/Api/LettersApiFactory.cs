@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using SeLetters.Api.Security;
+using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Api;
 
@@ -14,7 +15,10 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
     public const string ApiKey = "test-key-0123456789abcdef";
     public const int MaxPoolSize = 20;
 
-    /// <summary>The usual test setup: this database, the test key and the generated catalogue; <paramref name="overrides"/> win.</summary>
+    /// <summary>
+    /// The usual test setup: this database as the API's own role, the test key and the generated catalogue;
+    /// <paramref name="overrides"/> win (a connection string among them is used as the API's role too).
+    /// </summary>
     public static LettersApiFactory For(string connectionString, params (string Key, string? Value)[] overrides)
     {
         // A small pool: 50 concurrent clients then also exercise waiting for a connection, and the test server's
@@ -31,6 +35,7 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
             settings[key] = value;
         }
 
+        settings["ConnectionStrings:lettersdb"] = TestApiRole.ConnectionStringFor(settings["ConnectionStrings:lettersdb"]!);
         return new LettersApiFactory(settings);
     }
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SeLetters.Tests.Infrastructure;
 
@@ -150,5 +152,29 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
         }
 
         Assert.Contains("seletters_api", names);
+    }
+
+    [Fact]
+    public async Task The_api_is_given_its_own_roles_connection_string_which_is_refused_a_schema_change()
+    {
+        var api = running.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(resource => resource.Name == "api");
+        var configuration = await ExecutionConfigurationBuilder.Create(api).WithEnvironmentVariablesConfig().BuildAsync(
+            running.App.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, CancellationToken.None);
+        var environment = configuration.EnvironmentVariables.ToDictionary(variable => variable.Key, variable => variable.Value);
+        var owner = new NpgsqlConnectionStringBuilder(await running.App.GetConnectionStringAsync("lettersdb"));
+        var given = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__lettersdb"]) { Pooling = false };
+
+        Assert.Equal(("seletters_api", owner.Database), (given.Username, given.Database));
+        Assert.DoesNotContain(environment, variable => variable.Value.Contains(owner.Password!, StringComparison.Ordinal));
+        await using var connection = new NpgsqlConnection(given.ConnectionString);
+        await connection.OpenAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM letters", connection))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        await using var change = new NpgsqlCommand("CREATE TABLE intruder (id int)", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => change.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
 }

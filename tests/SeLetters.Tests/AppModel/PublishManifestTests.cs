@@ -39,7 +39,47 @@ public sealed partial class PublishManifestTests : IAsyncLifetime
         Assert.Equal("project.v0", Resource("api").GetProperty("type").GetString());
         var http = Resource("api").GetProperty("bindings").GetProperty("http");
         Assert.True(http.GetProperty("external").GetBoolean());
-        Assert.Equal("{lettersdb.connectionString}", Resource("api").GetProperty("env").GetProperty("ConnectionStrings__lettersdb").GetString());
+    }
+
+    [Fact]
+    public void Gives_the_owners_connection_string_to_the_migration_service_and_the_api_one_of_its_own_role()
+    {
+        var migrations = Resource("migrations").GetProperty("env");
+        Assert.Equal("{lettersdb.connectionString}", migrations.GetProperty("ConnectionStrings__lettersdb").GetString());
+        Assert.Equal("seletters_api", migrations.GetProperty("Database__ApiRole").GetString());
+        Assert.Equal("{api-db-password.value}", migrations.GetProperty("Database__ApiPassword").GetString());
+
+        var api = Resource("api").GetProperty("env").GetProperty("ConnectionStrings__lettersdb").GetString()!;
+        Assert.Contains("Username=seletters_api;Password={api-db-password.value}", api);
+        Assert.Contains("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Database=se_letters", api);
+    }
+
+    [Fact]
+    public void Nothing_the_api_is_given_leads_to_the_owners_password()
+    {
+        // What a value in the api's environment is made of, resource after resource (a binding is a host or a port).
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>([Resource("api").GetProperty("env").GetRawText()]);
+        while (pending.TryDequeue(out var expression))
+        {
+            foreach (var name in ValueReference().Matches(expression).Select(reference => reference.Groups[1].Value))
+            {
+                if (reached.Add(name) && _resources.TryGetProperty(name, out var resource))
+                {
+                    foreach (var part in new[] { "connectionString", "value" })
+                    {
+                        if (resource.TryGetProperty(part, out var value))
+                        {
+                            pending.Enqueue(value.GetRawText());
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.Contains("api-db-password", reached);
+        Assert.DoesNotContain("postgres-password", reached);
+        Assert.DoesNotContain("postgres-password", Resource("api").GetRawText());
     }
 
     [Fact]
@@ -76,6 +116,10 @@ public sealed partial class PublishManifestTests : IAsyncLifetime
     }
 
     private JsonElement Resource(string name) => _resources.GetProperty(name);
+
+    /// <summary>A manifest expression that stands for another resource's value: <c>{resource.connectionString}</c>, <c>{parameter.value}</c>.</summary>
+    [GeneratedRegex(@"\{([A-Za-z0-9_-]+)\.(?:connectionString|value)\}")]
+    private static partial Regex ValueReference();
 
     [GeneratedRegex("password|key|secret", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();

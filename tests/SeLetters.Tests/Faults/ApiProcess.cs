@@ -35,7 +35,7 @@ public sealed class ApiProcess : IAsyncDisposable
         start.ArgumentList.Add(baseAddress.ToString());
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__lettersdb"] = connectionString;
+        start.Environment["ConnectionStrings__lettersdb"] = TestApiRole.ConnectionStringFor(connectionString);
         start.Environment["Api__Key"] = LettersApiFactory.ApiKey;
         start.Environment["Catalogue__Path"] = TestCatalogue.LowerCaseV2;
         foreach (var (name, value) in environment)

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Npgsql;
 using SeLetters.Hosting;
 using SeLetters.Tests.Infrastructure;
 
@@ -34,6 +35,33 @@ public sealed class PostgresModeTests
         Assert.Equal(PostgresMode.External, letters.Mode);
         Assert.Equal("lettersdb", letters.Database.Resource.Name);
         Assert.DoesNotContain(builder.Resources, resource => resource is ContainerResource or ExecutableResource);
+    }
+
+    [Fact]
+    public async Task External_mode_gives_another_role_every_setting_of_the_given_connection_string_but_its_credentials()
+    {
+        var builder = DistributedApplication.CreateBuilder(["Postgres:Mode=external",
+            "ConnectionStrings:lettersdb=Host=db.example;Port=6432;Database=se_letters;Username=owner;Password=owner-secret;SSL Mode=Require"]);
+        var letters = builder.AddLettersDatabase();
+        var password = builder.AddParameter("api-db-password", "api-secret", secret: true);
+
+        var expression = letters.ConnectionStringAs("seletters_api", password);
+        var given = new NpgsqlConnectionStringBuilder(await expression.GetValueAsync(CancellationToken.None));
+
+        Assert.Equal(("db.example", 6432, "se_letters", SslMode.Require), (given.Host, given.Port, given.Database, given.SslMode));
+        Assert.Equal(("seletters_api", "api-secret"), (given.Username, given.Password));
+        Assert.DoesNotContain("owner", expression.ValueExpression);
+    }
+
+    [Fact]
+    public void Local_mode_gives_another_role_the_servers_host_and_port()
+    {
+        var builder = DistributedApplication.CreateBuilder(["Postgres:Mode=local", "Postgres:DataDirectory=/tmp/seletters-unused"]);
+        var letters = builder.AddLettersDatabase();
+        var password = builder.AddParameter("api-db-password", secret: true);
+
+        Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Database=se_letters;Username=seletters_api;Password={api-db-password.value}",
+            letters.ConnectionStringAs("seletters_api", password).ValueExpression);
     }
 
     [Theory]

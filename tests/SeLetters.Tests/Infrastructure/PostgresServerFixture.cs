@@ -75,12 +75,14 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             ConnectionPruningInterval = 1,
         }.ConnectionString;
 
-    /// <summary>A new database with the migrated schema and no rows.</summary>
+    /// <summary>A new database with the migrated schema and no rows, and the API's role provisioned as the migration service does.</summary>
     public async Task<string> CreateMigratedDatabaseAsync()
     {
         var name = NewDatabaseName();
         await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {TemplateDatabase}");
-        return ConnectionStringFor(name);
+        var connectionString = ConnectionStringFor(name);
+        await TestApiRole.ProvisionAsync(connectionString);
+        return connectionString;
     }
 
     /// <summary>A new, empty database (no schema).</summary>

@@ -15,6 +15,7 @@ public sealed class ScratchPostgresServer : IAsyncDisposable
 
     private readonly TempFolder _dataDirectory = new("scratch-postgres");
     private readonly string _binDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
     private Process? _server;
 
     private ScratchPostgresServer(string binDirectory)
@@ -34,8 +35,12 @@ public sealed class ScratchPostgresServer : IAsyncDisposable
         await server.StartAsync();
         await using var context = PostgresServerFixture.CreateContext(server.ConnectionString + ";Pooling=false");
         await context.Database.MigrateAsync();
+        await TestApiRole.ProvisionAsync(server.ConnectionString + ";Pooling=false");
         return server;
     }
+
+    /// <summary>What the server has logged so far (it logs to the script's output).</summary>
+    public string Log => string.Join('\n', _log);
 
     public string ConnectionString => new NpgsqlConnectionStringBuilder
     {
@@ -55,8 +60,9 @@ public sealed class ScratchPostgresServer : IAsyncDisposable
         start.Environment["PGPORT"] = Port.ToString();
         start.Environment["POSTGRES_PASSWORD"] = Password;
         _server = Process.Start(start)!;
-        // Drained so a chatty server never blocks on a full pipe.
-        _ = _server.StandardOutput.ReadToEndAsync();
+        // Kept, and drained so a chatty server never blocks on a full pipe.
+        _server.OutputDataReceived += (_, line) => _log.Enqueue(line.Data ?? "");
+        _server.BeginOutputReadLine();
 
         var deadline = Stopwatch.StartNew();
         while (true)

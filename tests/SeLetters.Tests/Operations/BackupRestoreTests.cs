@@ -71,6 +71,46 @@ public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDispos
 
         await backup.RestoreAsync(result.DumpPath, existingName, force: true, CancellationToken.None);
         Assert.Equal(await ChecksumsAsync(live), await ChecksumsAsync(existing));
+        Assert.DoesNotContain(await DatabaseNamesAsync(), name => name.StartsWith(existingName + "_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_forced_restore_whose_swap_fails_leaves_the_existing_database_as_it_was()
+    {
+        var backup = Backup(await CreatePopulatedDatabaseAsync());
+        var result = await backup.BackupAsync(_backups.Path, CancellationToken.None);
+        var existing = await postgres.CreateMigratedDatabaseAsync();
+        var existingName = new NpgsqlConnectionStringBuilder(existing).Database!;
+        await Target.ExecuteAsync(existing, "INSERT INTO letters (document_name, source_file_path) VALUES ('kept.pdf', '/kept.pdf')");
+
+        // A session on the restored copy, opened as soon as the copy exists, keeps it from taking the existing one's name.
+        using var restoreDone = new CancellationTokenSource();
+        var holder = HoldOpenAsync(postgres.ConnectionStringFor($"{existingName}_restoring_{Environment.ProcessId}"), restoreDone.Token);
+        var error = await Assert.ThrowsAsync<OperatorException>(() => backup.RestoreAsync(result.DumpPath, existingName, force: true, CancellationToken.None));
+        await restoreDone.CancelAsync();
+        Assert.True(await holder, "The test never got a session on the restored copy.");
+
+        Assert.Contains(existingName, error.Message);
+        Assert.Equal(["kept.pdf"], await DocumentNamesAsync(existing));
+        Assert.DoesNotContain(await DatabaseNamesAsync(), name => name.StartsWith(existingName + "_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_restored_database_grants_the_api_role_what_this_version_decides_not_what_the_dump_says()
+    {
+        var live = await CreatePopulatedDatabaseAsync();
+        await Target.ExecuteAsync(live, $"GRANT SELECT, INSERT ON import_runs TO {TestApiRole.Name}; GRANT CREATE ON SCHEMA public TO {TestApiRole.Name}");
+        var backup = Backup(live);
+        var result = await backup.BackupAsync(_backups.Path, CancellationToken.None);
+
+        var restored = TestApiRole.ConnectionStringFor(postgres.ConnectionStringFor(await backup.RestoreAsync(result.DumpPath, null, false, CancellationToken.None)));
+
+        Assert.Equal(3L, await Target.CountAsync(restored, "letters"));
+        foreach (var forbidden in new[] { "SELECT count(*) FROM import_runs", "CREATE TABLE intruder (id int)" })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => Target.ExecuteAsync(restored, forbidden));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
     }
 
     [Fact]
@@ -87,7 +127,7 @@ public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDispos
     }
 
     private static DatabaseBackup Backup(string connectionString) =>
-        new(new NpgsqlConnectionStringBuilder(connectionString), NullLogger<DatabaseBackup>.Instance);
+        new(new NpgsqlConnectionStringBuilder(connectionString), TestApiRole.Provisioner(TestApiRole.Name, TestApiRole.Password), NullLogger<DatabaseBackup>.Instance);
 
     private async Task<string> CreatePopulatedDatabaseAsync()
     {
@@ -125,19 +165,48 @@ public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDispos
         return await TableChecksums.ReadAsync(connection, transaction, CancellationToken.None);
     }
 
-    private async Task<List<string>> DatabaseNamesAsync()
+    /// <summary>Connects as soon as the database exists and stays until <paramref name="done"/>; whether it got in.</summary>
+    private static async Task<bool> HoldOpenAsync(string connectionString, CancellationToken done)
     {
-        await using var connection = new NpgsqlConnection(postgres.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database ORDER BY datname", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
+        while (!done.IsCancellationRequested)
         {
-            names.Add(reader.GetString(0));
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+                await connection.OpenAsync(done);
+                await Task.Delay(Timeout.Infinite, done).ContinueWith(_ => { }, TaskScheduler.Default);
+                return true;
+            }
+            catch (PostgresException missing) when (missing.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                await Task.Delay(20, CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
-        return names;
+        return false;
+    }
+
+    private static Task<List<string>> DocumentNamesAsync(string connectionString) =>
+        TextsAsync(connectionString + ";Pooling=false", "SELECT document_name FROM letters ORDER BY id");
+
+    private Task<List<string>> DatabaseNamesAsync() => TextsAsync(postgres.ServerConnectionString, "SELECT datname FROM pg_database ORDER BY datname");
+
+    private static async Task<List<string>> TextsAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var texts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
     }
 
     public void Dispose() => _backups.Dispose();

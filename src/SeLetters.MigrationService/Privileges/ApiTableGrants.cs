@@ -19,9 +19,11 @@ internal static class ApiTableGrants
         ("letter_products", ReadWrite),
         ("letter_product_matches", ReadWrite),
         ("processing_debug", ReadWrite),
-        // letter_search_changed(): an upsert per letter written (its deletion cascades, which runs as the table's owner).
+        // The row triggers claim a written letter; the claim's deferred trigger deletes it and rewrites the search rows.
+        ("derived_rows_pending", "SELECT, INSERT, DELETE"),
+        // rewrite_letter_search(): an upsert per letter written (its deletion cascades, which runs as the table's owner).
         ("letter_search", "SELECT, INSERT, UPDATE"),
-        // letter_product_search_recompute(): an upsert, and a delete when a letter's last product goes.
+        // rewrite_letter_product_search(): an upsert, and a delete when a letter's last product goes.
         ("letter_product_search", ReadWrite),
         // The statistics triggers insert change rows; fold_letter_statistics() moves them into the totals.
         ("letter_statistics_changes", "SELECT, INSERT, DELETE"),

@@ -20,6 +20,7 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : IAsy
         ["letter_products"] = ReadWrite,
         ["letter_product_matches"] = ReadWrite,
         ["processing_debug"] = ReadWrite,
+        ["derived_rows_pending"] = "SELECT, INSERT, DELETE",
         ["letter_search"] = "SELECT, INSERT, UPDATE",
         ["letter_product_search"] = ReadWrite,
         ["letter_statistics"] = ReadWrite,

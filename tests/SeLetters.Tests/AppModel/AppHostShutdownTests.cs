@@ -23,7 +23,7 @@ public sealed class AppHostShutdownTests : IDisposable
 
         try
         {
-            await WaitUntilAsync(() => ServerProcesses().Count > 0 && output.Any(line => line.Contains("Distributed application started")), TimeSpan.FromMinutes(2),
+            await WaitUntilAsync(() => ServerProcesses().Count > 0 && output.Any(line => line.Contains("Distributed application started")), TimeSpan.FromMinutes(4),
                 () => "The AppHost did not start its local PostgreSQL server:\n" + string.Join("\n", output));
 
             using (var interrupt = Process.Start("kill", ["-INT", appHost.Id.ToString()]))

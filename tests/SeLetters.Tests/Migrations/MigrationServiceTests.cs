@@ -18,7 +18,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]

@@ -65,6 +65,7 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation());
 
         builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        builder.Services.AddHostedService<TelemetryShutdown>();
 
         return builder;
     }

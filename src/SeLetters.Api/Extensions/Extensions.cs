@@ -22,6 +22,7 @@ internal static class Extensions
     private const int MaxRetries = 3;
     private const int AutoPreparedStatements = 64;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -46,6 +47,10 @@ internal static class Extensions
             .Validate(options => options.XlsxMaxLetters is > 0 and < LetterExportOptions.XlsxRowLimit,
                 $"Export:XlsxMaxLetters must be between 1 and {LetterExportOptions.XlsxRowLimit - 1}.")
             .ValidateOnStart();
+        // Ctrl+C on the AppHost must end the stack within seconds, and the orchestrator kills a project 6 s after asking
+        // it to stop. Requests in flight and the statistics fold (whose first run, EF Core's first query, takes seconds
+        // of CPU on a busy machine) get 2 s; a write cut off is rolled back whole.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
         builder.Services.AddOptions<CatalogueOptions>().BindConfiguration(CatalogueOptions.Section);
         builder.Services.AddSingleton<CatalogueReader>();

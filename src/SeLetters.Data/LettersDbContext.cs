@@ -10,7 +10,6 @@ public class LettersDbContext(DbContextOptions<LettersDbContext> options) : DbCo
     public DbSet<LetterProduct> LetterProducts => Set<LetterProduct>();
     public DbSet<LetterProductMatch> LetterProductMatches => Set<LetterProductMatch>();
     public DbSet<ProcessingDebugStep> ProcessingDebug => Set<ProcessingDebugStep>();
-    public DbSet<LetterSearchEntry> LetterSearch => Set<LetterSearchEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LettersDbContext).Assembly);

@@ -7,8 +7,8 @@ namespace SeLetters.Data;
 public static class SearchText
 {
     /// <summary>
-    /// The shadow property of <see cref="Entities.Letter"/>, and the name of its copy on <see cref="Entities.LetterSearchEntry"/>
-    /// (products have letter_product_search instead).
+    /// The shadow property of <see cref="Entities.Letter"/>. Searches read its copy in letter_search (kept by a trigger;
+    /// products have letter_product_search instead).
     /// </summary>
     public const string Property = "SearchText";
 

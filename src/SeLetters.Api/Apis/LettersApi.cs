@@ -56,8 +56,8 @@ internal static class LettersApi
     }
 
     private static async Task<Ok<PagedResult<LetterSummary>>> SearchLetters(
-        [AsParameters] LetterSearchQuery query, LetterStore store, IOptions<ApiOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.SearchAsync(query, options.Value.SearchCountLimit, cancellationToken));
+        [AsParameters] LetterSearchQuery query, LetterSearch search, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await search.SearchAsync(query, cancellationToken));
 
     private static async Task<Results<Ok<LetterDocument>, NotFound>> GetLetter(
         int id, LetterStore store, HttpContext httpContext, CancellationToken cancellationToken) =>

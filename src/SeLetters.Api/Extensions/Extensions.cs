@@ -42,6 +42,8 @@ internal static class Extensions
                 }
             });
         builder.Services.AddScoped<LetterStore>();
+        builder.Services.AddScoped<LetterSearch>();
+        builder.Services.AddScoped<LetterExportQuery>();
         builder.Services.AddHostedService<LetterStatisticsFolder>();
         builder.Services.AddOptions<LetterExportOptions>().BindConfiguration(LetterExportOptions.Section)
             .Validate(options => options.XlsxMaxLetters is > 0 and < LetterExportOptions.XlsxRowLimit,

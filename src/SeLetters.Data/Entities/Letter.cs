@@ -1,7 +1,7 @@
 namespace SeLetters.Data.Entities;
 
 /// <summary>One processed obsolescence letter (a PDF) and what the pipeline extracted from it.</summary>
-public class Letter : ILetterSearchColumns
+public class Letter
 {
     public int Id { get; set; }
     public required string DocumentName { get; set; }

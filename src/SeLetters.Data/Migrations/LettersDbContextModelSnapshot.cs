@@ -316,47 +316,6 @@ namespace SeLetters.Data.Migrations
                     b.ToTable("letter_product_matches", (string)null);
                 });
 
-            modelBuilder.Entity("SeLetters.Data.Entities.LetterSearchEntry", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("letter_id");
-
-                    b.Property<DateTime?>("CreatedAt")
-                        .HasColumnType("timestamp without time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("DocumentName")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("document_name");
-
-                    b.Property<float?>("ExtractionConfidence")
-                        .HasColumnType("real")
-                        .HasColumnName("extraction_confidence");
-
-                    b.Property<float?>("ProcessingTimeMs")
-                        .HasColumnType("real")
-                        .HasColumnName("processing_time_ms");
-
-                    b.Property<string>("SearchText")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("search_text");
-
-                    b.Property<string>("Status")
-                        .HasColumnType("text")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("letter_search_pkey");
-
-                    b.ToTable("letter_search", null, t =>
-                        {
-                            t.ExcludeFromMigrations();
-                        });
-                });
-
             modelBuilder.Entity("SeLetters.Data.Entities.ProcessingDebugStep", b =>
                 {
                     b.Property<int>("Id")

@@ -18,7 +18,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014500_LetterSearchSortIndexes"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -32,9 +32,9 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         await using var model = PostgresServerFixture.CreateContext(database);
         Assert.Equal(model.Database.GetMigrations(), await AppliedMigrationsAsync(database));
         // The seed's 27; the import's tables: 4 primary keys and the quarantine's unique (source_table, source_id); the
-        // search: 4 trigram indexes, 3 sort indexes, the primary keys of letter_product_search, letter_search and
-        // derived_rows_pending; letter_statistics' primary key.
-        Assert.Equal(43, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        // search: 4 trigram indexes, 3 sort indexes on letters and 5 on letter_search, the primary keys of letter_product_search,
+        // letter_search and derived_rows_pending; letter_statistics' primary key.
+        Assert.Equal(48, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 

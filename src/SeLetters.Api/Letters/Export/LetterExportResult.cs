@@ -19,7 +19,7 @@ internal sealed class LetterExportResult(LetterExportFormat format, LetterSearch
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
-        var store = services.GetRequiredService<LetterStore>();
+        var letters = services.GetRequiredService<LetterExportQuery>();
         var db = services.GetRequiredService<LettersDbContext>();
         var cancellationToken = httpContext.RequestAborted;
 
@@ -29,7 +29,7 @@ internal sealed class LetterExportResult(LetterExportFormat format, LetterSearch
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             if (format.MaxLetters(services.GetRequiredService<IOptions<LetterExportOptions>>().Value) is { } maxLetters
-                && await CountUpToAsync(store.Matches(query).Select(l => l.Id), maxLetters + 1, snapshot, cancellationToken) > maxLetters)
+                && await CountUpToAsync(letters.Matches(query).Select(l => l.Id), maxLetters + 1, snapshot, cancellationToken) > maxLetters)
             {
                 await TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
@@ -38,7 +38,7 @@ internal sealed class LetterExportResult(LetterExportFormat format, LetterSearch
                 return;
             }
 
-            await using (var command = LetterExportRow.Project(store.SortedMatches(query)).CreateDbCommand())
+            await using (var command = LetterExportRow.Project(letters.SortedMatches(query)).CreateDbCommand())
             {
                 command.Transaction = snapshot;
                 await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);

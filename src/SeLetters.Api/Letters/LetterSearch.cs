@@ -1,0 +1,168 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using SeLetters.Api.Extensions;
+using SeLetters.Api.Models;
+using SeLetters.Api.Security;
+using SeLetters.Data;
+
+namespace SeLetters.Api.Letters;
+
+/// <summary>
+/// <c>GET /api/letters</c>: one statement per search (<see cref="LetterSearchStatement"/>), sent on Npgsql directly and
+/// read straight into the page. Through EF Core, the query pipeline (expression trees, parameter extraction, entity
+/// materialisation) took more of the API's CPU than the two statements it sent.
+/// </summary>
+internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> options)
+{
+    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
+    {
+        // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
+        var found = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+        {
+            await db.Database.OpenConnectionAsync(retryCancellation);
+            try
+            {
+                return await RunAsync((NpgsqlConnection)db.Database.GetDbConnection(), query, options.Value.SearchCountLimit, SearchTuning.Default, retryCancellation);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+        return found.Page;
+    }
+
+    /// <summary>The page of a valid query, and which way the statement found it (walk, collect, ...).</summary>
+    public static async Task<SearchOutcome> RunAsync(
+        NpgsqlConnection connection, LetterSearchQuery query, int countLimit, SearchTuning tuning, CancellationToken cancellationToken)
+    {
+        var page = query.Page ?? 1;
+        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
+        var pageEnd = (page - 1) * limit + limit;
+        var term = Text(query.Search);
+        var product = Text(query.Product);
+        var shape = new SearchShape(
+            query.SortBy ?? "created_at", query.SortOrder != "asc", term.Match, product.Match,
+            query.Status is not null, query.CreatedFrom is not null, query.CreatedTo is not null,
+            query.MinConfidence is not null, query.MaxConfidence is not null);
+
+        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape), connection);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<int>("count_limit", countLimit));
+        parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        parameters.Add(new NpgsqlParameter<int>("offset", pageEnd - limit));
+        parameters.Add(new NpgsqlParameter<int>("page_end", pageEnd));
+        // The walk goes on past the page to the count limit: then it has counted too.
+        parameters.Add(new NpgsqlParameter<int>("walk_target", Math.Max(pageEnd, countLimit + 1)));
+        parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
+        parameters.Add(new NpgsqlParameter<double>("walk_rows_per_match", tuning.WalkRowsPerMatch));
+        parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
+        parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
+        term.AddTo(parameters, "term");
+        product.AddTo(parameters, "product");
+        if (query.Status is { } status)
+        {
+            parameters.Add(new NpgsqlParameter<string>("status", status));
+        }
+
+        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
+        if (query.CreatedFrom is { First: var from })
+        {
+            parameters.Add(new NpgsqlParameter<DateTime>("created_from", DateTime.SpecifyKind(from, DateTimeKind.Unspecified)) { NpgsqlDbType = NpgsqlDbType.Timestamp });
+        }
+
+        if (query.CreatedTo is { Last: var to })
+        {
+            parameters.Add(new NpgsqlParameter<DateTime>("created_to", DateTime.SpecifyKind(to, DateTimeKind.Unspecified)) { NpgsqlDbType = NpgsqlDbType.Timestamp });
+        }
+
+        if (query.MinConfidence is { } min)
+        {
+            parameters.Add(new NpgsqlParameter<float>("min_confidence", min));
+        }
+
+        if (query.MaxConfidence is { } max)
+        {
+            parameters.Add(new NpgsqlParameter<float>("max_confidence", max));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var summaries = new List<LetterSummary>(limit);
+        var total = 0;
+        var strategy = "";
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            total = reader.GetInt32(0);
+            strategy = reader.GetString(1);
+            if (!reader.IsDBNull(2))
+            {
+                summaries.Add(ReadSummary(reader));
+            }
+        }
+
+        return new SearchOutcome(new PagedResult<LetterSummary>(summaries, Math.Min(total, countLimit), page, limit, total > countLimit), strategy);
+    }
+
+    private static LetterSummary ReadSummary(NpgsqlDataReader reader) => new(
+        reader.GetInt32(2),
+        reader.GetString(3),
+        OptionalString(reader, 4),
+        OptionalString(reader, 5),
+        reader.GetString(6),
+        OptionalString(reader, 7),
+        reader.IsDBNull(8) ? null : reader.GetFloat(8),
+        reader.IsDBNull(9) ? null : reader.GetFloat(9),
+        reader.IsDBNull(10) ? null : reader.GetDateTime(10),
+        reader.IsDBNull(11) ? null : reader.GetDateTime(11),
+        OptionalString(reader, 12));
+
+    private static string? OptionalString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>A search text, lower-cased as the stored search text is; matched through trigrams when it holds one.</summary>
+    private static SearchText Text(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return new SearchText(TextMatch.None, "");
+        }
+
+        var lower = text.ToLowerInvariant();
+        return new SearchText(HasTrigram(lower) ? TextMatch.Trigrams : TextMatch.Shorter, lower);
+    }
+
+    /// <summary>
+    /// pg_trgm takes trigrams from the words of a pattern, runs of letters and digits: a text without three of them in a
+    /// row ("ab", "a-b", "/") gives the trigram index nothing to look up, and a scan of the whole index would follow.
+    /// </summary>
+    private static bool HasTrigram(string text)
+    {
+        var run = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            run = Rune.IsLetterOrDigit(rune) ? run + 1 : 0;
+            if (run == 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly record struct SearchText(TextMatch Match, string Lower)
+    {
+        public void AddTo(NpgsqlParameterCollection parameters, string name)
+        {
+            if (Match != TextMatch.None)
+            {
+                parameters.Add(new NpgsqlParameter<string>(name, Match == TextMatch.Trigrams ? LikePattern.Contains(Lower) : Lower));
+            }
+        }
+    }
+}
+
+/// <summary>A search's page and the strategy its statement took (<c>walk</c>, <c>collect</c>, <c>walk, collect</c>, <c>walk, count</c>).</summary>
+internal sealed record SearchOutcome(PagedResult<LetterSummary> Page, string Strategy);

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+
+namespace SeLetters.Api.Letters;
+
+/// <summary>
+/// The one SQL statement of a search, for one <see cref="SearchShape"/>: it counts the matches (up to the count limit),
+/// chooses how to find its page and finds it, all in one round trip. Every part reads <c>letter_search</c>, one narrow row
+/// per letter (its lower-cased search text and the columns searches filter and sort on, rewritten at the commit of the
+/// writing transaction, so exact after every committed write); only the page's letters are read from <c>letters</c>.
+/// <para>
+/// A page can be found two ways, and which is cheaper depends on where the matches lie in the sort order:
+/// <list type="bullet">
+/// <item><b>walk</b>: the sort order is walked through its index (<c>(column, letter_id)</c>), each letter's row tested as
+/// it comes, until the page and the count limit are reached. It costs one narrow row per letter passed, matching or not:
+/// cheap when matches are many and early, ruinous when the first letters of the order match nothing.</item>
+/// <item><b>collect</b>: every match is found through the trigram index (or by a scan for a term too short for
+/// trigrams) and sorted. It costs one row per match, wherever they lie.</item>
+/// </list>
+/// The choice is made from a sample of about <see cref="SearchTuning.SampleRows"/> rows (<c>TABLESAMPLE SYSTEM</c>, the
+/// same pages every time): sorted in the requested order, it tells how many letters a walk would pass before reaching its
+/// target (the page's end and the count limit) and how many matches a collect would sort, both scaled to the table. The
+/// walk is taken when its letters cost no more than <see cref="SearchTuning.WalkRowsPerMatch"/> times the matches; it is
+/// given a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate, and when that runs out before the
+/// page is full, the matches are collected after all (<c>walk, collect</c>). A walk that fills the page but runs out
+/// before the count limit counts through the index (<c>walk, count</c>). The filters on the letters' own columns come
+/// before the budget counts a letter, so one that bounds the sort column makes the walk start at its bound; a search
+/// without any condition walks without a sample, every letter being a match.
+/// </para>
+/// <para>
+/// The statement reports which way it went. Its parameters are named; their values are the only part that varies
+/// between searches of one shape, so each shape is one prepared statement.
+/// </para>
+/// </summary>
+internal static class LetterSearchStatement
+{
+    private static readonly ConcurrentDictionary<SearchShape, string> Statements = new();
+
+    public static string For(SearchShape shape) => Statements.GetOrAdd(shape, Build);
+
+    private static string Build(SearchShape shape)
+    {
+        var key = shape.SortColumn == "id" ? "s.letter_id" : $"s.{shape.SortColumn}";
+        var direction = shape.Descending ? "DESC" : "ASC";
+        var order = shape.SortColumn == "id" ? $"s.letter_id {direction}" : $"{key} {direction}, s.letter_id {direction}";
+        var keyOrder = $"sort_key {direction}, letter_id {direction}";
+        var columns = ColumnConditions(shape);
+        var text = TextCondition(shape);
+        var predicate = $"{columns} AND {text}";
+        var productMatches = shape.Product == TextMatch.None ? "" : $"""
+            product_matches AS MATERIALIZED (
+                SELECT p.letter_id FROM letter_product_search p
+                WHERE {Contains("p.search_text", shape.Product, "product")}{(shape.Term == TextMatch.None ? "" : $" AND {Contains("p.letter_text", shape.Term, "term")}")}),
+            """;
+        // Without any condition every letter matches: the walk reads just the page and the count limit.
+        var plan = columns == "true" && text == "true" ? """
+            plan AS (SELECT 'walk' AS strategy, @walk_target::bigint AS walk_budget),
+            """ : $"""
+            size AS (SELECT greatest(c.reltuples, 1)::float8 AS rows FROM pg_class c WHERE c.oid = 'letter_search'::regclass),
+            sample AS MATERIALIZED (
+                SELECT s.letter_id, {key} AS sort_key, {columns} AS walked, {predicate} AS hit
+                FROM letter_search s TABLESAMPLE SYSTEM ((SELECT least(100, 100 * @sample_rows / rows) FROM size)) REPEATABLE (0)),
+            sample_walk AS (
+                SELECT hit, count(*) FILTER (WHERE walked) OVER walk AS rows_walked, count(*) FILTER (WHERE hit) OVER walk AS hits_walked
+                FROM sample WINDOW walk AS (ORDER BY {keyOrder})),
+            estimate AS (
+                SELECT count(*) AS rows, count(*) FILTER (WHERE hit) AS hits,
+                    min(rows_walked) FILTER (WHERE hit AND hits_walked >= ceil(@walk_target * (SELECT count(*) FROM sample) / (SELECT rows FROM size))) AS walk_rows
+                FROM sample_walk),
+            plan AS (
+                SELECT CASE WHEN walk_rows <= @walk_rows_per_match * hits THEN 'walk' ELSE 'collect' END AS strategy,
+                    greatest(@walk_budget_factor * walk_rows * (SELECT rows FROM size) / greatest(rows, 1), @walk_budget_floor)::bigint AS walk_budget
+                FROM estimate),
+            """;
+
+        return $"""
+            WITH {productMatches}
+            {plan}
+            walked AS MATERIALIZED (
+                SELECT s.letter_id, s.sort_key FROM (
+                    SELECT s.*, {key} AS sort_key FROM letter_search s WHERE (SELECT strategy FROM plan) = 'walk' AND {columns}
+                    ORDER BY {order} LIMIT (SELECT walk_budget FROM plan)) s
+                WHERE {text}
+                ORDER BY {keyOrder} LIMIT @walk_target),
+            walk AS (SELECT count(*) AS found FROM walked),
+            counted AS MATERIALIZED (
+                SELECT s.letter_id FROM letter_search s
+                WHERE (SELECT found >= @page_end AND found <= @count_limit FROM walk) AND {predicate}
+                LIMIT @count_limit + 1),
+            matches AS MATERIALIZED (
+                SELECT s.letter_id, {key} AS sort_key FROM letter_search s
+                WHERE (SELECT found < @page_end FROM walk) AND {predicate}),
+            page AS (
+                SELECT * FROM (SELECT * FROM walked ORDER BY {keyOrder} LIMIT @limit OFFSET @offset) w WHERE (SELECT found >= @page_end FROM walk)
+                UNION ALL
+                SELECT * FROM (SELECT * FROM matches ORDER BY {keyOrder} LIMIT @limit OFFSET @offset) m),
+            outcome AS (
+                SELECT CASE WHEN w.found >= @page_end AND w.found > @count_limit THEN w.found
+                            WHEN w.found >= @page_end THEN (SELECT count(*) FROM counted)
+                            ELSE (SELECT count(*) FROM (SELECT FROM matches LIMIT @count_limit + 1) m) END::int AS total,
+                    CASE WHEN p.strategy = 'collect' THEN 'collect'
+                         WHEN w.found < @page_end THEN 'walk, collect'
+                         WHEN w.found <= @count_limit THEN 'walk, count'
+                         ELSE 'walk' END AS strategy
+                FROM walk w, plan p)
+            SELECT o.total, o.strategy, l.id, l.document_name, l.document_type, l.document_title, l.source_file_path, l.file_hash,
+                l.processing_time_ms, l.extraction_confidence, l.created_at, l.updated_at, l.status
+            FROM outcome o LEFT JOIN (page p JOIN letters l ON l.id = p.letter_id) ON true
+            ORDER BY {keyOrder}
+            """;
+    }
+
+    /// <summary>The search text and the product, each matched on its own row (see <see cref="Contains"/>).</summary>
+    private static string TextCondition(SearchShape shape) =>
+        shape.Product != TextMatch.None
+            // The term, if any, is matched on the product search row's copy of the letter's text (product_matches).
+            ? "s.letter_id IN (SELECT letter_id FROM product_matches)"
+            : shape.Term != TextMatch.None ? Contains("s.search_text", shape.Term, "term") : "true";
+
+    /// <summary>
+    /// The filters on the letters' own columns. A walk applies them before its budget counts a letter, so when one
+    /// bounds the sort column (confidence sorted by confidence, dates by date) the walk starts at the bound.
+    /// </summary>
+    private static string ColumnConditions(SearchShape shape)
+    {
+        var conditions = new List<string>();
+        if (shape.Status)
+        {
+            conditions.Add("s.status = @status");
+        }
+
+        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
+        if (shape.CreatedFrom)
+        {
+            conditions.Add("s.created_at >= @created_from");
+        }
+
+        if (shape.CreatedTo)
+        {
+            conditions.Add("s.created_at <= @created_to");
+        }
+
+        if (shape.MinConfidence)
+        {
+            conditions.Add("s.extraction_confidence >= @min_confidence");
+        }
+
+        if (shape.MaxConfidence)
+        {
+            conditions.Add("s.extraction_confidence <= @max_confidence");
+        }
+
+        return conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
+    }
+
+    /// <summary>
+    /// A substring test of lower-cased text. A LIKE pattern can use the trigram indexes; for a text without a trigram the
+    /// trigram index could only be scanned whole (a generic plan would not know in advance), so it gets <c>strpos</c>,
+    /// which no index serves. The parameter holds the LIKE pattern or the plain text accordingly.
+    /// </summary>
+    private static string Contains(string column, TextMatch match, string parameter) => match switch
+    {
+        TextMatch.Trigrams => $"{column} LIKE @{parameter} ESCAPE '\\'",
+        TextMatch.Shorter => $"strpos({column}, @{parameter}) > 0",
+        _ => throw new ArgumentOutOfRangeException(nameof(match), match, "No text to match."),
+    };
+}
+
+/// <summary>How a search text is matched: not at all, through the trigram indexes, or by testing each row.</summary>
+internal enum TextMatch
+{
+    None,
+    Trigrams,
+    Shorter,
+}
+
+/// <summary>What makes two searches one statement: the sort, how the texts are matched and which filters are given.</summary>
+internal readonly record struct SearchShape(
+    string SortColumn, bool Descending, TextMatch Term, TextMatch Product,
+    bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence);
+
+/// <summary>
+/// The numbers behind a search's choice of strategy (see <see cref="LetterSearchStatement"/>).
+/// <see cref="WalkRowsPerMatch"/>: how many letters a walk may pass for the cost of collecting one match (both read a
+/// narrow row and test it; a collect reads its rows in a random order). The walk's budget is
+/// <see cref="WalkBudgetFactor"/> times its estimate, at least <see cref="WalkBudgetFloor"/> letters: the sample's pages
+/// cluster, so estimates are coarse.
+/// </summary>
+internal sealed record SearchTuning(int SampleRows = 2000, double WalkRowsPerMatch = 1.5, double WalkBudgetFactor = 4, int WalkBudgetFloor = 1000)
+{
+    public static readonly SearchTuning Default = new();
+}

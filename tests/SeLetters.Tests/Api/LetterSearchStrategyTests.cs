@@ -1,0 +1,347 @@
+using CsCheck;
+using Npgsql;
+using NpgsqlTypes;
+using SeLetters.Api.Letters;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>
+/// <see cref="LetterSearch"/>'s strategies, each on letters laid out to call for it, each answering exactly what the
+/// naive query over <c>letters</c> answers (every letter tested, sorted, counted); and a property: whatever the data,
+/// the query, the writes before it and the strategy forced, the page and the total are the naive query's.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres)
+{
+    private const int CountLimit = 100;
+
+    /// <summary>Walks whenever the sample finds enough matches, with a budget of <c>floor</c> letters.</summary>
+    private static SearchTuning WalkWithBudget(int floor) => new(WalkRowsPerMatch: 1e9, WalkBudgetFactor: 0, WalkBudgetFloor: floor);
+
+    // 3,000 letters: "alpha" in 90 % of the names, "rare" in 5 %, "omega" in the titles of the newest 10 %, "q" (no
+    // trigram) in a third of the paths; ties in every sort column, NULLs in each nullable one, products on a quarter.
+    private const string Letters = """
+        INSERT INTO letters (document_name, document_title, source_file_path, processing_time_ms, extraction_confidence, created_at, status)
+        SELECT CASE WHEN i % 10 <> 0 THEN 'Alpha_' ELSE 'Beta_' END || CASE WHEN i % 20 = 0 THEN 'rare_' ELSE '' END || lpad(i::text, 5, '0') || '.pdf',
+            CASE WHEN i % 19 = 0 THEN NULL WHEN i > 2700 THEN 'Omega notice ' || i ELSE 'Notice ' || i END,
+            'in/' || CASE WHEN i % 3 = 0 THEN 'q' ELSE 'x' END || '/' || i || '.pdf',
+            CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 50)::real END,
+            CASE WHEN i % 11 = 0 THEN NULL ELSE ((i % 10) / 10.0)::real END,
+            CASE WHEN i % 7 = 0 THEN NULL ELSE timestamp '2024-01-01' + i * interval '1 hour' END,
+            CASE WHEN i % 17 = 0 THEN NULL ELSE (ARRAY['processed', 'failed', 'pending'])[1 + i % 3] END
+        FROM generate_series(1, 3000) i;
+        INSERT INTO letter_products (letter_id, product_identifier, range_label)
+        SELECT id, 'LC1D' || id, CASE WHEN id % 8 = 0 THEN 'TeSys D' ELSE 'Sepam' END FROM letters WHERE id % 4 = 0;
+        """;
+
+    [Fact]
+    public async Task A_term_in_most_letters_walks_the_sort_order()
+    {
+        await using var connection = await LettersAsync();
+        var outcome = await AssertAsNaiveAsync(connection, Query(search: "ALPHA", sortBy: "created_at", sortOrder: "desc", page: 3), SearchTuning.Default);
+        Assert.Equal("walk", outcome.Strategy);
+        Assert.True(outcome.Page.TotalCapped);
+    }
+
+    [Fact]
+    public async Task A_term_in_few_letters_is_collected_through_the_trigram_index()
+    {
+        await using var connection = await LettersAsync();
+        var outcome = await AssertAsNaiveAsync(connection, Query(search: "rare_", sortBy: "document_name", sortOrder: "asc", page: 2), SearchTuning.Default);
+        Assert.Equal("collect", outcome.Strategy);
+        Assert.Equal(CountLimit, outcome.Page.Total);
+    }
+
+    [Fact]
+    public async Task A_term_whose_matches_come_last_in_the_order_is_collected_not_walked()
+    {
+        await using var connection = await LettersAsync();
+        // The newest tenth: first when sorted newest first, after 2,700 letters when oldest first.
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "desc"), SearchTuning.Default)).Strategy);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "asc"), SearchTuning.Default)).Strategy);
+    }
+
+    [Fact]
+    public async Task A_walk_that_runs_out_of_budget_before_its_page_is_full_collects()
+    {
+        await using var connection = await LettersAsync();
+        var outcome = await AssertAsNaiveAsync(connection, Query(search: "alpha", sortBy: "processing_time_ms", sortOrder: "asc", page: 2), WalkWithBudget(5));
+        Assert.Equal("walk, collect", outcome.Strategy);
+    }
+
+    [Fact]
+    public async Task A_walk_that_fills_its_page_but_not_the_count_counts_through_the_index()
+    {
+        await using var connection = await LettersAsync();
+        var outcome = await AssertAsNaiveAsync(connection, Query(search: "alpha", sortBy: "extraction_confidence", sortOrder: "desc"), WalkWithBudget(50));
+        Assert.Equal("walk, count", outcome.Strategy);
+        Assert.True(outcome.Page.TotalCapped);
+    }
+
+    [Fact]
+    public async Task A_term_without_a_trigram_and_a_product_are_matched_either_way()
+    {
+        await using var connection = await LettersAsync();
+        foreach (var tuning in new[] { SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerMatch: 0) })
+        {
+            await AssertAsNaiveAsync(connection, Query(search: "q", sortBy: "status", sortOrder: "desc", page: 2), tuning);
+            await AssertAsNaiveAsync(connection, Query(search: "/q/", product: "tesys", sortBy: "created_at", sortOrder: "asc"), tuning);
+            await AssertAsNaiveAsync(connection, Query(product: "c1", status: "failed", sortBy: "document_name", sortOrder: "desc"), tuning);
+            await AssertAsNaiveAsync(connection, Query(minConfidence: 0.3f, maxConfidence: 0.6f, sortBy: "extraction_confidence", sortOrder: "asc", page: 4), tuning);
+        }
+    }
+
+    /// <summary>
+    /// Random letters (NULLs, NaN, ties, wildcards, non-BMP text), random writes between the searches, random queries and
+    /// a strategy forced at random: the page and the total are always the naive query's. Every write commits, as the
+    /// API's do (a product's search row is written at commit); each case starts from an empty database of its own.
+    /// </summary>
+    [Fact]
+    public async Task Every_strategy_answers_as_the_naive_query_after_every_write()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await Cases.SampleAsync(async (letters, steps) =>
+        {
+            await using (var empty = new NpgsqlCommand("TRUNCATE letters CASCADE", connection))
+            {
+                await empty.ExecuteNonQueryAsync();
+            }
+
+            var ids = await InsertAsync(connection, letters);
+            foreach (var step in steps)
+            {
+                if (step.Search is { } search)
+                {
+                    await AssertAsNaiveAsync(connection, search.Query, search.Tuning, search.CountLimit);
+                }
+                else if (ids.Count > 0)
+                {
+                    await WriteAsync(connection, step.Write!, ids);
+                }
+            }
+        }, iter: 60, threads: 1);
+    }
+
+    private async Task<NpgsqlConnection> LettersAsync()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await Target.ExecuteAsync(database, Letters);
+        // Apart, after the commit: the letters' search rows are written at the commit of the transaction that wrote them,
+        // and the sample scales by letter_search's row count as ANALYZE left it.
+        await Target.ExecuteAsync(database, "ANALYZE");
+        var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static LetterSearchQuery Query(
+        string? search = null, string? product = null, string? status = null, float? minConfidence = null, float? maxConfidence = null,
+        string sortBy = "created_at", string sortOrder = "desc", int page = 1, int limit = 10) =>
+        new(search, status, null, null, minConfidence, maxConfidence, product, sortBy, sortOrder, page, limit);
+
+    /// <summary>Runs the search and the naive query on the same connection, and asserts they agree.</summary>
+    private static async Task<SearchOutcome> AssertAsNaiveAsync(NpgsqlConnection connection, LetterSearchQuery query, SearchTuning tuning, int countLimit = CountLimit)
+    {
+        var outcome = await LetterSearch.RunAsync(connection, query, countLimit, tuning, CancellationToken.None);
+        var (ids, total) = await NaiveAsync(connection, query, countLimit);
+        var found = outcome.Page.Data.Select(letter => letter.Id).ToList();
+        Assert.True(ids.SequenceEqual(found) && Math.Min(total, countLimit) == outcome.Page.Total && (total > countLimit) == outcome.Page.TotalCapped,
+            $"{query} with {tuning}, count limit {countLimit} ({outcome.Strategy}): [{string.Join(", ", found)}] of {outcome.Page.Total} "
+            + $"(capped: {outcome.Page.TotalCapped}), the naive query [{string.Join(", ", ids)}] of {total}");
+        return outcome;
+    }
+
+    /// <summary>Every letter tested on its own columns and products, sorted with the id as tie-breaker, counted up to the limit + 1.</summary>
+    private static async Task<(List<int> Ids, int Total)> NaiveAsync(NpgsqlConnection connection, LetterSearchQuery query, int countLimit)
+    {
+        var conditions = new List<string> { "true" };
+        await using var command = new NpgsqlCommand { Connection = connection };
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            conditions.Add("(strpos(lower(l.document_name), @term) > 0 OR strpos(lower(coalesce(l.document_title, '')), @term) > 0 OR strpos(lower(l.source_file_path), @term) > 0)");
+            command.Parameters.Add(new NpgsqlParameter<string>("term", query.Search.ToLowerInvariant()));
+        }
+
+        if (!string.IsNullOrEmpty(query.Product))
+        {
+            conditions.Add("""
+                EXISTS (SELECT FROM letter_products p WHERE p.letter_id = l.id
+                    AND (strpos(lower(coalesce(p.product_identifier, '')), @product) > 0 OR strpos(lower(coalesce(p.range_label, '')), @product) > 0))
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string>("product", query.Product.ToLowerInvariant()));
+        }
+
+        if (query.Status is { } status)
+        {
+            conditions.Add("l.status = @status");
+            command.Parameters.Add(new NpgsqlParameter<string>("status", status));
+        }
+
+        if (query.CreatedFrom is { First: var from })
+        {
+            conditions.Add("l.created_at >= @from");
+            command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Timestamp) { Value = from });
+        }
+
+        if (query.CreatedTo is { Last: var to })
+        {
+            conditions.Add("l.created_at <= @to");
+            command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Timestamp) { Value = to });
+        }
+
+        if (query.MinConfidence is { } min)
+        {
+            conditions.Add("l.extraction_confidence >= @min");
+            command.Parameters.Add(new NpgsqlParameter<float>("min", min));
+        }
+
+        if (query.MaxConfidence is { } max)
+        {
+            conditions.Add("l.extraction_confidence <= @max");
+            command.Parameters.Add(new NpgsqlParameter<float>("max", max));
+        }
+
+        var direction = query.SortOrder == "asc" ? "ASC" : "DESC";
+        var order = query.SortBy == "id" ? $"l.id {direction}" : $"l.{query.SortBy} {direction}, l.id {direction}";
+        var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
+        command.CommandText = $"""
+            SELECT least(count(*) OVER (), {countLimit + 1})::int, l.id FROM letters l WHERE {string.Join(" AND ", conditions)}
+            ORDER BY {order} LIMIT {limit} OFFSET {((query.Page ?? 1) - 1) * limit}
+            """;
+        var ids = new List<int>();
+        var total = -1;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                total = reader.GetInt32(0);
+                ids.Add(reader.GetInt32(1));
+            }
+        }
+
+        if (total < 0)
+        {
+            // The page is past the last match: count on its own.
+            command.CommandText = $"SELECT least(count(*), {countLimit + 1})::int FROM letters l WHERE {string.Join(" AND ", conditions)}";
+            total = (int)(await command.ExecuteScalarAsync())!;
+        }
+
+        return (ids, total);
+    }
+
+    private static async Task<List<int>> InsertAsync(NpgsqlConnection connection, LetterRow[] letters)
+    {
+        var ids = new List<int>();
+        foreach (var letter in letters)
+        {
+            await using var command = new NpgsqlCommand("""
+                WITH letter AS (
+                    INSERT INTO letters (document_name, document_title, source_file_path, processing_time_ms, extraction_confidence, created_at, status)
+                    VALUES (@name, @title, @path, @time, @confidence, @created, @status) RETURNING id),
+                products AS (INSERT INTO letter_products (letter_id, product_identifier, range_label) SELECT id, p, @range FROM letter, unnest(@products) p)
+                SELECT id FROM letter
+                """, connection);
+            letter.AddTo(command.Parameters);
+            ids.Add((int)(await command.ExecuteScalarAsync())!);
+        }
+
+        return ids;
+    }
+
+    private static async Task WriteAsync(NpgsqlConnection connection, WriteStep write, List<int> ids)
+    {
+        var id = ids[write.Index % ids.Count];
+        var sql = write.Kind switch
+        {
+            WriteKind.Update => """
+                UPDATE letters SET document_name = @name, document_title = @title, source_file_path = @path, processing_time_ms = @time,
+                    extraction_confidence = @confidence, created_at = @created, status = @status WHERE id = @id
+                """,
+            WriteKind.ChangeProducts => "DELETE FROM letter_products WHERE letter_id = @id; INSERT INTO letter_products (letter_id, product_identifier, range_label) SELECT @id, p, @range FROM unnest(@products) p",
+            _ => "DELETE FROM letters WHERE id = @id",
+        };
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+        if (write.Kind != WriteKind.Delete)
+        {
+            write.Values.AddTo(command.Parameters);
+        }
+
+        await command.ExecuteNonQueryAsync();
+        if (write.Kind == WriteKind.Delete)
+        {
+            ids.Remove(id);
+        }
+    }
+
+    // Words that share trigrams and substrings, wildcards taken literally, upper case, accents and a non-BMP character.
+    private static readonly Gen<string> Word = Gen.OneOf("alpha", "Alphabet", "alp", "zelio", "ZELIO relay", "100%_x", @"a\b", "é", "Ére", "🙂x", "q", "x_y", "pdf");
+    private static readonly Gen<string> Text = Word.Array[1, 3].Select(words => string.Join(" ", words));
+    private static readonly Gen<float?> Score = Gen.OneOf<float?>(null, float.NaN, 0f, 0.25f, 0.5f, 0.5f, 0.9f, 1f);
+    private static readonly Gen<string?> Status = Gen.OneOf<string?>(null, "processed", "failed", "pending");
+
+    private static readonly Gen<LetterRow> Row = Gen.Select(
+        Gen.Select(Text, Text.Null(0.2), Text),
+        Gen.Select(Score, Score, Gen.Int[0, 6].Select(days => days == 6 ? (DateTime?)null : new DateTime(2024, 1, 1).AddDays(days)), Status),
+        Gen.Select(Gen.OneOf("LC1D09", "RXM2AB", "ATV320"), Gen.OneOf<string?>(null, "TeSys D", "Zelio Relay")).Array[0, 2],
+        (texts, scores, products) => new LetterRow(texts.Item1, texts.Item2, texts.Item3, scores.Item1, scores.Item2, scores.Item3, scores.Item4,
+            [.. products.Select(product => product.Item1)], products.Select(product => product.Item2).FirstOrDefault()));
+
+    // A date (its whole day) or a moment, on and between the letters' days.
+    private static readonly Gen<TimestampBound?> Bounds = Gen.OneOf<string?>(null, null, "2024-01-03", "2024-01-02T00:00:00Z", "2024-01-04T12:00:00+02:00")
+        .Select(text => TimestampBound.TryParse(text, null, out var bound) ? bound : (TimestampBound?)null);
+
+    private static readonly Gen<LetterSearchQuery> Queries = Gen.Select(
+        Gen.Select(Word.Null(0.3), Gen.OneOf<string?>(null, null, "lc1", "zelio", "d0"), Status, Gen.OneOf<float?>(null, 0.25f, 0.5f),
+            Bounds, Bounds),
+        Gen.OneOf(LetterSearchQuery.SortColumns), Gen.Bool, Gen.Int[1, 4], Gen.Int[1, 15],
+        (filters, sortBy, ascending, page, limit) => new LetterSearchQuery(
+            filters.Item1, filters.Item3, filters.Item5, filters.Item6, filters.Item4, null, filters.Item2, sortBy, ascending ? "asc" : "desc", page, limit));
+
+    // The API's choice, a walk whenever possible, a collect always, a walk without budget, a sample of one page.
+    private static readonly Gen<SearchTuning> Tunings = Gen.OneOf(
+        SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerMatch: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1));
+
+    private static readonly Gen<Step> Steps = Gen.Frequency(
+        (3, Gen.Select(Queries, Tunings, Gen.Int[1, 30], (query, tuning, countLimit) => new Step(new SearchStep(query, tuning, countLimit), null))),
+        (1, Gen.Select(Gen.OneOf(WriteKind.Update, WriteKind.ChangeProducts, WriteKind.Delete), Gen.Int[0, 1000], Row,
+            (kind, index, values) => new Step(null, new WriteStep(kind, index, values)))));
+
+    private static readonly Gen<(LetterRow[], Step[])> Cases = Gen.Select(Row.Array[0, 60], Steps.Array[1, 12]);
+
+    private sealed record LetterRow(
+        string Name, string? Title, string Path, float? ProcessingTime, float? Confidence, DateTime? Created, string? Status, string[] Products, string? Range)
+    {
+        public override string ToString() =>
+            $"({Name} | {Title} | {Path} | {ProcessingTime} | {Confidence} | {Created:yyyy-MM-dd} | {Status} | products [{string.Join(", ", Products)}] of {Range})";
+
+        public void AddTo(NpgsqlParameterCollection parameters)
+        {
+            parameters.Add(new NpgsqlParameter<string>("name", Name));
+            parameters.Add(new NpgsqlParameter("title", NpgsqlDbType.Text) { Value = (object?)Title ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter<string>("path", Path));
+            parameters.Add(new NpgsqlParameter("time", NpgsqlDbType.Real) { Value = (object?)ProcessingTime ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter("confidence", NpgsqlDbType.Real) { Value = (object?)Confidence ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter("created", NpgsqlDbType.Timestamp) { Value = (object?)Created ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)Status ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter<string[]>("products", Products));
+            parameters.Add(new NpgsqlParameter("range", NpgsqlDbType.Text) { Value = (object?)Range ?? DBNull.Value });
+        }
+    }
+
+    private enum WriteKind
+    {
+        Update,
+        ChangeProducts,
+        Delete,
+    }
+
+    private sealed record SearchStep(LetterSearchQuery Query, SearchTuning Tuning, int CountLimit);
+
+    private sealed record WriteStep(WriteKind Kind, int Index, LetterRow Values);
+
+    private sealed record Step(SearchStep? Search, WriteStep? Write);
+}

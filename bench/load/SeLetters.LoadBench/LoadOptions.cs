@@ -13,11 +13,17 @@ internal sealed record LoadOptions(
     TimeSpan SaturationPhase,
     string OutputDirectory,
     int Seed,
-    Operation? Only)
+    Operation? Only,
+    bool Skew,
+    TimeSpan Pause,
+    int? ApiPid,
+    int? PostgresPid,
+    string Kind)
 {
     public const string Usage =
         "usage: SeLetters.LoadBench --base-url URL --api-key KEY --postgres CONNECTION_STRING "
-        + "[--rate 500] [--latency-seconds 60] [--clients 100] [--saturation-seconds 60] [--output bench/results] [--seed 1] [--only search|get-by-id|statistics|store]";
+        + "[--rate 500] [--latency-seconds 60] [--clients 50] [--pause-ms 200] [--saturation-seconds 60] [--skew on|off] "
+        + "[--api-pid PID] [--postgres-pid PID] [--kind load] [--output bench/results] [--seed 1] [--only search|get-by-id|statistics|store]";
 
     public static LoadOptions Parse(string[] args)
     {
@@ -38,7 +44,13 @@ internal sealed record LoadOptions(
             : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number
             : throw new ArgumentException($"--{name} takes a positive whole number, not '{value}'");
 
-        var known = new HashSet<string> { "base-url", "api-key", "postgres", "rate", "latency-seconds", "clients", "saturation-seconds", "output", "seed", "only" };
+        int? Pid(string name) => values.ContainsKey(name) ? Number(name, 0) : null;
+
+        var known = new HashSet<string>
+        {
+            "base-url", "api-key", "postgres", "rate", "latency-seconds", "clients", "pause-ms", "saturation-seconds", "skew", "api-pid", "postgres-pid",
+            "kind", "output", "seed", "only",
+        };
         if (values.Keys.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
         {
             throw new ArgumentException($"unknown option --{unknown}");
@@ -52,7 +64,7 @@ internal sealed record LoadOptions(
             Required("postgres"),
             Number("rate", 500),
             TimeSpan.FromSeconds(Number("latency-seconds", 60)),
-            Number("clients", 100),
+            Number("clients", 50),
             TimeSpan.FromSeconds(Number("saturation-seconds", 60)),
             values.GetValueOrDefault("output", Path.Combine("bench", "results")),
             Number("seed", 1),
@@ -64,6 +76,16 @@ internal sealed record LoadOptions(
                 "statistics" => Operation.Statistics,
                 "store" => Operation.Store,
                 var other => throw new ArgumentException($"--only takes search, get-by-id, statistics or store, not '{other}'"),
-            });
+            },
+            values.GetValueOrDefault("skew", "on") switch
+            {
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--skew takes on or off, not '{other}'"),
+            },
+            TimeSpan.FromMilliseconds(Number("pause-ms", 200)),
+            Pid("api-pid"),
+            Pid("postgres-pid"),
+            values.GetValueOrDefault("kind", "load"));
     }
 }

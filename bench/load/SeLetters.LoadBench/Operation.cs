@@ -7,6 +7,4 @@ internal enum Operation
     GetById,
     Statistics,
     Store,
-    Patch,
-    Delete,
 }

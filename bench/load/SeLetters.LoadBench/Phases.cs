@@ -5,6 +5,9 @@ namespace SeLetters.LoadBench;
 internal sealed record PhaseResult(string Name, TimeSpan Elapsed, IReadOnlyList<OperationResult> Operations)
 {
     public long Requests => Operations.Sum(operation => operation.Requests);
+
+    /// <summary>Where the phase's CPU went (API, PostgreSQL, this driver, the rest of the machine).</summary>
+    public CpuUse? Cpu { get; init; }
 }
 
 internal static class Phases
@@ -37,8 +40,11 @@ internal static class Phases
         return new PhaseResult(name, Stopwatch.GetElapsedTime(start), recorder.Results(Stopwatch.GetElapsedTime(start)));
     }
 
-    /// <summary>Closed loop: each client sends its next request as soon as the previous one is answered, until the time is up.</summary>
-    public static async Task<PhaseResult> SaturationAsync(string name, Workload workload, int clients, TimeSpan duration, int seed, Func<Random, Operation> pick)
+    /// <summary>
+    /// Closed loop: each client sends its next request once the previous one is answered and <paramref name="pause"/>
+    /// has passed (a user's think time; none: saturation), until the time is up.
+    /// </summary>
+    public static async Task<PhaseResult> ClosedLoopAsync(string name, Workload workload, int clients, TimeSpan pause, TimeSpan duration, int seed, Func<Random, Operation> pick)
     {
         var recorder = new LatencyRecorder();
         var start = Stopwatch.GetTimestamp();
@@ -49,6 +55,10 @@ internal static class Phases
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 await SendAsync(workload, recorder, pick(random), random, Stopwatch.GetTimestamp());
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause);
+                }
             }
         })));
         var elapsed = Stopwatch.GetElapsedTime(start);

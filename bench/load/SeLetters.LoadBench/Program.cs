@@ -8,7 +8,12 @@ if (args is ["prepare", .. var prepareArgs])
 
 if (args is ["plans", .. var plansArgs])
 {
-    return QueryPlans.Run(plansArgs);
+    return await QueryPlans.RunAsync(plansArgs);
+}
+
+if (args is ["search-grid", .. var gridArgs])
+{
+    return await SearchGrid.RunAsync(gridArgs);
 }
 
 LoadOptions options;
@@ -45,60 +50,93 @@ if (existingIds.Count == 0)
     return 1;
 }
 
-var workload = new Workload(http, options.ApiKey, existingIds);
+// Issue 7 compared get by id with pgbench at 100 clients; each endpoint alone runs long enough for its CPU per request.
+const int GetByIdClients = 100;
+const int EndpointSeconds = 15;
+
+var workload = new Workload(http, options.ApiKey, existingIds, options.Skew);
+var cpu = new CpuMeter(options.ApiPid, options.PostgresPid);
 if (options.Only is { } only)
 {
-    return await OnlyAsync(options, workload, only);
+    return await OnlyAsync(options, workload, cpu, only);
 }
 
-Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} req/s ...");
-await Phases.ConstantRateAsync("warm-up", workload, Math.Max(1, options.Rate / 5), TimeSpan.FromSeconds(10), options.Seed, Workload.Pick);
+Console.WriteLine($"Warming up for 10 s: {options.Clients} clients pausing {options.Pause.TotalMilliseconds} ms ...");
+await Phases.ClosedLoopAsync("warm-up", workload, options.Clients, options.Pause, TimeSpan.FromSeconds(10), options.Seed, Workload.Pick);
 
 await using var probe = new PostgresProbe(options.PostgresConnectionString);
 await probe.StartAsync();
-Console.WriteLine($"Phase 1: {options.Rate} req/s for {options.LatencyPhase.TotalSeconds} s ...");
-var latency = await Phases.ConstantRateAsync("Phase 1: constant arrival rate", workload, options.Rate, options.LatencyPhase, options.Seed + 1, Workload.Pick);
-Console.WriteLine($"Phase 2: {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
-var saturation = await Phases.SaturationAsync("Phase 2: saturation, request mix", workload, options.Clients, options.SaturationPhase, options.Seed + 2, Workload.Pick);
-Console.WriteLine($"Phase 2b: get by id only, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
-var getById = await Phases.SaturationAsync("Phase 2b: saturation, get by id only", workload, options.Clients, options.SaturationPhase, options.Seed + 3, _ => Operation.GetById);
+var phases = new List<PhaseResult>();
+async Task<PhaseResult> MeasureAsync(Func<Task<PhaseResult>> run)
+{
+    var before = cpu.Take();
+    var phase = await run();
+    phase = phase with { Cpu = CpuMeter.Between(before, cpu.Take()) };
+    phases.Add(phase);
+    return phase;
+}
+
+Console.WriteLine($"Users: {options.Clients} clients pausing {options.Pause.TotalMilliseconds} ms between requests, {options.SaturationPhase.TotalSeconds} s ...");
+await MeasureAsync(() => Phases.ClosedLoopAsync(
+    $"{options.Clients} users pausing {options.Pause.TotalMilliseconds} ms, request mix", workload, options.Clients, options.Pause, options.SaturationPhase, options.Seed + 1, Workload.Pick));
+Console.WriteLine($"Saturation: {options.Clients} clients without pauses, {options.SaturationPhase.TotalSeconds} s ...");
+await MeasureAsync(() => Phases.ClosedLoopAsync(
+    $"{options.Clients} clients without pauses (saturation), request mix", workload, options.Clients, TimeSpan.Zero, options.SaturationPhase, options.Seed + 2, Workload.Pick));
+Console.WriteLine($"Open loop: {options.Rate} req/s for {options.LatencyPhase.TotalSeconds} s ...");
+await MeasureAsync(() => Phases.ConstantRateAsync($"Open loop at {options.Rate} req/s, request mix", workload, options.Rate, options.LatencyPhase, options.Seed + 3, Workload.Pick));
+Console.WriteLine($"Get by id only: {GetByIdClients} clients for {options.SaturationPhase.TotalSeconds} s ...");
+var getById = await MeasureAsync(() => Phases.ClosedLoopAsync(
+    $"Get by id only, {GetByIdClients} clients without pauses", workload, GetByIdClients, TimeSpan.Zero, options.SaturationPhase, options.Seed + 4, _ => Operation.GetById));
 await probe.StopAsync();
 
 var acknowledged = workload.AcknowledgedLetters;
 var foundWhole = await PostgresProbe.CountStoredWholeAsync(options.PostgresConnectionString, acknowledged);
-Console.WriteLine($"pgbench: get-by-id reads, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
-var pgbench = await PgBench.GetByIdThroughputAsync(options.PostgresConnectionString, options.Clients, options.SaturationPhase);
+Console.WriteLine($"pgbench: get-by-id reads, {GetByIdClients} clients for {options.SaturationPhase.TotalSeconds} s ...");
+var pgbench = await PgBench.GetByIdThroughputAsync(options.PostgresConnectionString, GetByIdClients, options.SaturationPhase);
+
+var alone = new List<PhaseResult>();
+foreach (var operation in Enum.GetValues<Operation>())
+{
+    Console.WriteLine($"{operation} alone: {options.Clients} clients without pauses for {EndpointSeconds} s ...");
+    var before = cpu.Take();
+    var phase = await Phases.ClosedLoopAsync($"{operation} alone", workload, options.Clients, TimeSpan.Zero, TimeSpan.FromSeconds(EndpointSeconds), options.Seed + 5, _ => operation);
+    alone.Add(phase with { Cpu = CpuMeter.Between(before, cpu.Take()) });
+}
 
 var report = new LoadReport(
     startedAt,
     $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1_073_741_824} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
     options,
-    [latency, saturation, getById],
+    phases,
+    alone,
     acknowledged.Count,
     foundWhole,
-    workload.AcknowledgedDeletes,
     probe.Deadlocks,
     probe.LockWaitSamples,
     probe.MaxWaitingLocks,
     pgbench,
     getById.Operations.Single().Throughput);
 
-var (jsonPath, markdownPath) = await report.WriteAsync(options.OutputDirectory);
-Console.WriteLine(report.ToMarkdown());
-Console.WriteLine($"Written: {jsonPath}, {markdownPath}");
+var markdown = report.ToMarkdown();
+var written = await Results.WriteAsync(options.OutputDirectory, options.Kind, startedAt, ("json", report.ToJson()), ("md", markdown));
+Console.WriteLine(markdown);
+Console.WriteLine($"Written: {string.Join(", ", written)}");
 return report.Targets().All(target => target.Met) ? 0 : 3;
 
 // Tuning one endpoint needs only its saturation (and for get by id the pgbench baseline), not the whole run; the
 // throughput of each endpoint alone is also what the mix's ceiling is made of.
-static async Task<int> OnlyAsync(LoadOptions options, Workload workload, Operation operation)
+static async Task<int> OnlyAsync(LoadOptions options, Workload workload, CpuMeter cpu, Operation operation)
 {
     Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} {operation} req/s ...");
     await Phases.ConstantRateAsync("warm-up", workload, Math.Max(1, options.Rate / 5), TimeSpan.FromSeconds(10), options.Seed, _ => operation);
     Console.WriteLine($"Saturation: {operation} only, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
-    var phase = await Phases.SaturationAsync($"Saturation, {operation} only", workload, options.Clients, options.SaturationPhase, options.Seed + 3, _ => operation);
+    var before = cpu.Take();
+    var phase = await Phases.ClosedLoopAsync($"Saturation, {operation} only", workload, options.Clients, TimeSpan.Zero, options.SaturationPhase, options.Seed + 3, _ => operation);
+    var use = CpuMeter.Between(before, cpu.Take());
     var api = phase.Operations.Single();
     var line = FormattableString.Invariant(
-        $"{operation}: API {api.Throughput:F0} req/s (p50 {api.P50Ms} ms, p99 {api.P99Ms} ms, max {api.MaxMs} ms, statuses {string.Join(", ", api.Statuses.Select(s => $"{s.Key}: {s.Value}"))})");
+        $"{operation}: API {api.Throughput:F0} req/s (p50 {api.P50Ms} ms, p99 {api.P99Ms} ms, max {api.MaxMs} ms, statuses {string.Join(", ", api.Statuses.Select(s => $"{s.Key}: {s.Value}"))}); ")
+        + $"CPU per request: API {use.PerRequest(use.Api, api.Requests)} ms, PostgreSQL {use.PerRequest(use.Postgres, api.Requests)} ms, driver {use.PerRequest(use.Driver, api.Requests)} ms; other processes {use.Cores(use.Others)} cores";
     if (operation != Operation.GetById)
     {
         Console.WriteLine(line);

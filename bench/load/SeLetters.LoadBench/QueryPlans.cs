@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace SeLetters.LoadBench;
 
 /// <summary>
-/// <c>plans --log FILE --output DIR</c>: the plans PostgreSQL actually used for the API's searches during a run, as
+/// <c>plans --log FILE --output DIR [--kind plans]</c>: the plans PostgreSQL actually used for the API's searches during a run, as
 /// logged by auto_explain (run.sh samples a share of all statements in JSON). Groups the searches by their access
 /// paths (which scans on which tables and indexes), so a sequential scan of a large table cannot hide among fast
 /// queries, and writes the slowest plans of each path next to the report.
@@ -15,13 +15,15 @@ internal static class QueryPlans
     private const string PlanHeader = "ms  plan:";
     private const int SlowestPerPath = 3;
 
-    public static int Run(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not ["--log", var log, "--output", var output])
+        if (args is not ["--log", _, "--output", _, ..] || args.Length is not (4 or 6) || (args.Length == 6 && args[4] != "--kind"))
         {
-            Console.Error.WriteLine("usage: SeLetters.LoadBench plans --log POSTGRES_LOG --output DIR");
+            Console.Error.WriteLine("usage: SeLetters.LoadBench plans --log POSTGRES_LOG --output DIR [--kind plans]");
             return 2;
         }
+
+        var (log, output, kind) = (args[1], args[3], args.Length == 6 ? args[5] : "plans");
 
         if (!File.Exists(log))
         {
@@ -42,15 +44,13 @@ internal static class QueryPlans
                 $"| {shape.Key} | {durations.Count} | {Percentile(durations, 0.50):0.##} | {Percentile(durations, 0.99):0.##} | {durations[^1]:0.##} |");
         }
 
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var plansPath = Path.Combine(Directory.CreateDirectory(output).FullName, $"plans-{stamp}.txt");
         // The slowest few of each access path: what to look at, without a megabyte of plans.
         var slowest = searches.GroupBy(plan => plan.AccessPath).SelectMany(shape => shape.OrderByDescending(plan => plan.Milliseconds).Take(SlowestPerPath));
-        File.WriteAllLines(plansPath, slowest.Select(plan => $"-- {plan.Milliseconds:0.###} ms: {plan.AccessPath}\n{plan.Query}\n{plan.Text}\n"));
-        var summaryPath = Path.ChangeExtension(plansPath, ".md");
-        File.WriteAllText(summaryPath, summary.ToString());
+        var written = await Results.WriteAsync(output, kind, DateTime.UtcNow,
+            ("md", summary.ToString()),
+            ("txt", string.Concat(slowest.Select(plan => $"-- {plan.Milliseconds:0.###} ms: {plan.AccessPath}\n{plan.Query}\n{plan.Text}\n\n"))));
         Console.WriteLine(summary);
-        Console.WriteLine($"Written: {summaryPath}, {plansPath}");
+        Console.WriteLine($"Written: {string.Join(", ", written)}");
         return 0;
     }
 

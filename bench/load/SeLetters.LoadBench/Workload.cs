@@ -8,31 +8,32 @@ using System.Text.Json.Nodes;
 namespace SeLetters.LoadBench;
 
 /// <summary>
-/// The issue's request mix (60 % search, 15 % get by id, 5 % statistics, 15 % store, 5 % patch or delete) and the
-/// bookkeeping of acknowledged writes, so that what the API acknowledged can be counted in the database afterwards.
+/// The request mix of issue 15 (55 % search, 20 % get by id, 5 % statistics, 20 % store) and the bookkeeping of
+/// acknowledged writes, so that what the API acknowledged can be counted in the database afterwards. With skew (the
+/// default), its terms are those of bench/load/skew.sql's data: some match most letters, some a few, some only the newest
+/// fifth; and the letters it stores are of another kind still, matching none of them.
 /// </summary>
-internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int> existingIds)
+internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int> existingIds, bool skew)
 {
-    private static readonly string[] SearchTerms = ["TeSys", "Sepam", "Galaxy", "obsolescence", "PIX", "RM6", "Masterpact", "LC1D", "2024", "pdf", "end of life", "ATV"];
+    // Evenly spread over the generated letters, as the benchmark's terms were before the skew.
+    private static readonly string[] EvenTerms = ["TeSys", "Sepam", "Galaxy", "obsolescence", "PIX", "RM6", "Masterpact", "LC1D", "2024", "pdf", "end of life", "ATV"];
+
+    // Dense (in most letters, but none of the newest fifth), medium, in the newest fifth only, and rare.
+    private static readonly string[] SkewedTerms = ["pdf", "data/", "end of commercialization", "ice", "tesys", "notice", "zelio", "lc1d9", "lc1d93", "atv21"];
     private static readonly string[] SortColumns = ["id", "created_at", "document_name", "extraction_confidence", "processing_time_ms", "status"];
     private static readonly string[] Ranges = ["TeSys D", "Sepam", "Galaxy 6000", "PIX", "RM6", "Masterpact"];
 
     private readonly ConcurrentDictionary<int, byte> _created = new();
-    private readonly ConcurrentDictionary<int, byte> _deleted = new();
 
-    /// <summary>Letters the API acknowledged as created (201) and did not acknowledge as deleted.</summary>
-    public IReadOnlyCollection<int> AcknowledgedLetters => [.. _created.Keys.Where(id => !_deleted.ContainsKey(id))];
-
-    public long AcknowledgedDeletes => _deleted.Count;
+    /// <summary>Letters the API acknowledged as created (201).</summary>
+    public IReadOnlyCollection<int> AcknowledgedLetters => [.. _created.Keys];
 
     public static Operation Pick(Random random) => random.Next(100) switch
     {
-        < 60 => Operation.Search,
+        < 55 => Operation.Search,
         < 75 => Operation.GetById,
         < 80 => Operation.Statistics,
-        < 95 => Operation.Store,
-        < 98 => Operation.Patch,
-        _ => Operation.Delete,
+        _ => Operation.Store,
     };
 
     /// <summary>Sends one request of the given kind and returns its HTTP status (0: no answer).</summary>
@@ -45,9 +46,7 @@ internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int
                 Operation.Search => await GetAsync(SearchUrl(random), cancellationToken),
                 Operation.GetById => await GetAsync($"/api/letters/{existingIds[random.Next(existingIds.Count)]}", cancellationToken),
                 Operation.Statistics => await GetAsync("/api/letters/statistics", cancellationToken),
-                Operation.Store => await StoreAsync(random, cancellationToken),
-                Operation.Patch => await PatchAsync(random, cancellationToken),
-                _ => await DeleteAsync(cancellationToken),
+                _ => await StoreAsync(random, cancellationToken),
             };
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -62,9 +61,10 @@ internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int
         return (int)response.StatusCode;
     }
 
-    private static string SearchUrl(Random random)
+    private string SearchUrl(Random random)
     {
-        var query = new List<string> { $"search={Uri.EscapeDataString(SearchTerms[random.Next(SearchTerms.Length)])}" };
+        var terms = skew ? SkewedTerms : EvenTerms;
+        var query = new List<string> { $"search={Uri.EscapeDataString(terms[random.Next(terms.Length)])}" };
         if (random.Next(4) == 0)
         {
             query.Add("status=processed");
@@ -89,7 +89,7 @@ internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int
 
     private async Task<int> StoreAsync(Random random, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/letters") { Content = JsonContent.Create(NewLetter(random)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/letters") { Content = JsonContent.Create(skew ? NewerLetter(random) : NewLetter(random)) };
         request.Headers.Add("X-Api-Key", apiKey);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Created)
@@ -101,46 +101,28 @@ internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int
         return (int)response.StatusCode;
     }
 
-    private async Task<int> PatchAsync(Random random, CancellationToken cancellationToken)
-    {
-        var id = existingIds[random.Next(existingIds.Count)];
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}")
-        {
-            Content = JsonContent.Create(new JsonObject { ["status"] = random.Next(2) == 0 ? "reviewed" : "processed" }),
-        };
-        request.Headers.Add("X-Api-Key", apiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        return (int)response.StatusCode;
-    }
-
-    /// <summary>Deletes a letter this run created, so the imported data keeps its size; a store when there is none yet.</summary>
-    private async Task<int> DeleteAsync(CancellationToken cancellationToken)
-    {
-        var victim = _created.Keys.FirstOrDefault(id => !_deleted.ContainsKey(id));
-        if (victim == 0 || !_deleted.TryAdd(victim, 0))
-        {
-            return await GetAsync("/api/letters/statistics", cancellationToken);
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/letters/{victim}");
-        request.Headers.Add("X-Api-Key", apiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.NoContent)
-        {
-            _deleted.TryRemove(victim, out _);
-        }
-
-        return (int)response.StatusCode;
-    }
-
     /// <summary>A processed letter as the pipeline sends it: 5 products with a catalogue match each, 6 debug steps.</summary>
     private static JsonObject NewLetter(Random random)
     {
         var range = Ranges[random.Next(Ranges.Length)];
+        return Letter(random, range, $"LC1D{random.Next(10, 99)}M", $"{range} end of commercialisation {Guid.NewGuid():N}.pdf",
+            $"{range}: end of commercialisation", $"/data/letters/bench/{Guid.NewGuid():N}.pdf");
+    }
+
+    /// <summary>A letter of yet another kind, matching none of the terms searched: another naming scheme and range.</summary>
+    private static JsonObject NewerLetter(Random random)
+    {
+        var series = (string[])["Relais", "Minuterie", "Commande"];
+        return Letter(random, "Acti9 iCT", $"A9C{random.Next(2, 9)}", $"NOTIF-{DateTime.UtcNow:yyyyMMdd}-{Guid.NewGuid():N}",
+            $"Avis de retrait – {series[random.Next(series.Length)]} Acti9", $"inbox/{DateTime.UtcNow:yyyy/MM}/{Guid.NewGuid():N}");
+    }
+
+    private static JsonObject Letter(Random random, string range, string identifierPrefix, string name, string title, string path)
+    {
         var products = new JsonArray();
         for (var p = 0; p < 5; p++)
         {
-            var identifier = $"LC1D{random.Next(10, 99)}M{random.Next(1, 9)}";
+            var identifier = $"{identifierPrefix}{random.Next(10, 99)}{random.Next(1, 9)}";
             products.Add(new JsonObject
             {
                 ["product_identifier"] = identifier,
@@ -167,9 +149,9 @@ internal sealed class Workload(HttpClient http, string apiKey, IReadOnlyList<int
 
         return new JsonObject
         {
-            ["document_name"] = $"{range} end of commercialisation {Guid.NewGuid():N}.pdf",
-            ["document_title"] = $"{range}: end of commercialisation",
-            ["source_file_path"] = $"/data/letters/bench/{Guid.NewGuid():N}.pdf",
+            ["document_name"] = name,
+            ["document_title"] = title,
+            ["source_file_path"] = path,
             ["file_hash"] = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"),
             ["file_size"] = random.Next(40_000, 900_000),
             ["processing_time_ms"] = random.Next(2_000, 40_000),

@@ -127,7 +127,9 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres)
 
     private async Task<NpgsqlConnection> LettersAsync()
     {
-        var database = await postgres.CreateMigratedDatabaseAsync();
+        // 3,000 letters' search rows are rewritten at one commit: seconds alone, more than the default 30 s of command time
+        // on a machine shared with the parallel whole-app tests.
+        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateMigratedDatabaseAsync()) { CommandTimeout = 300 }.ConnectionString;
         await Target.ExecuteAsync(database, Letters);
         // Apart, after the commit: the letters' search rows are written at the commit of the transaction that wrote them,
         // and the sample scales by letter_search's row count as ANALYZE left it.

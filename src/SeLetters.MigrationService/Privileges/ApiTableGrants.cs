@@ -25,6 +25,9 @@ internal static class ApiTableGrants
         ("letter_search", "SELECT, INSERT, UPDATE"),
         // rewrite_letter_product_search(): an upsert, and a delete when a letter's last product goes.
         ("letter_product_search", ReadWrite),
+        // rewrite_letter_ranges(): a letter's distinct product ranges inserted and deleted at commit (a letter's deletion
+        // cascades, which runs as the table's owner).
+        ("letter_ranges", "SELECT, INSERT, DELETE"),
         // The statistics triggers insert change rows; fold_letter_statistics() moves them into the totals.
         ("letter_statistics_changes", "SELECT, INSERT, DELETE"),
         ("letter_statistics", ReadWrite),

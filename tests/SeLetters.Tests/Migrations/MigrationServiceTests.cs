@@ -18,7 +18,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014000_RangeAndFailedStepStatistics"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres)
         Assert.Equal(model.Database.GetMigrations(), await AppliedMigrationsAsync(database));
         // The seed's 27; the import's tables: 4 primary keys and the quarantine's unique (source_table, source_id); the
         // search: 4 trigram indexes, 3 sort indexes, the primary keys of letter_product_search, letter_search and
-        // derived_rows_pending; letter_statistics' primary key.
-        Assert.Equal(43, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        // derived_rows_pending; letter_statistics' primary key; letter_ranges' primary key and idx_debug_failed_step_latest.
+        Assert.Equal(45, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 

@@ -23,6 +23,7 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : IAsy
         ["derived_rows_pending"] = "SELECT, INSERT, DELETE",
         ["letter_search"] = "SELECT, INSERT, UPDATE",
         ["letter_product_search"] = ReadWrite,
+        ["letter_ranges"] = "SELECT, INSERT, DELETE",
         ["letter_statistics"] = ReadWrite,
         ["letter_statistics_changes"] = "SELECT, INSERT, DELETE",
         ["letter_statistics_current"] = "SELECT",

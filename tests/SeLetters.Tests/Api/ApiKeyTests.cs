@@ -6,8 +6,7 @@ using static SeLetters.Tests.Api.LettersApiTests;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ApiKeyTests(PostgresServerFixture postgres)
+public sealed class ApiKeyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     public static TheoryData<string> Writes => new() { "POST", "PATCH", "DELETE" };
 

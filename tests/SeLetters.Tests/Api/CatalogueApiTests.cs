@@ -11,8 +11,7 @@ using static SeLetters.Tests.Api.LettersApiTests;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class CatalogueApiTests(PostgresServerFixture postgres)
+public sealed class CatalogueApiTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     public static TheoryData<string> Layouts => new() { nameof(TestCatalogue.UpperCaseV1), nameof(TestCatalogue.LowerCaseV2) };
 

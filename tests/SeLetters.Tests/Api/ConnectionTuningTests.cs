@@ -5,8 +5,7 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ConnectionTuningTests(PostgresServerFixture postgres)
+public sealed class ConnectionTuningTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Requests_use_prepared_statements_and_skip_the_pool_reset_unless_the_connection_string_says_otherwise()

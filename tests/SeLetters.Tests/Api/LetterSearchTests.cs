@@ -7,8 +7,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Api;
 
 /// <summary>letter_search, what a search counts its matches on, against the letters it is derived from.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LetterSearchTests(PostgresServerFixture postgres)
+public sealed class LetterSearchTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string Columns = """
         search_text || ':' || document_name || ':' || coalesce(processing_time_ms::text, '-') || ':' || coalesce(extraction_confidence::text, '-')

@@ -6,8 +6,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Api;
 
 /// <summary>The statistics totals kept by the writing transactions against a full recount.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class LetterStatisticsTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     // Everything the endpoint reports, counted from the tables themselves, written independently of the triggers' SQL.
     internal const string Recount = """

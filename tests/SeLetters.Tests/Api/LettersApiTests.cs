@@ -12,8 +12,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class LettersApiTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private string _database = "";
     private LettersApiFactory _api = null!;

@@ -6,8 +6,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Api;
 
 /// <summary>letter_product_search, what ?product= matches, against its definition recomputed from letter_products and letters.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class ProductSearchTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     internal const string Kept = """
         SELECT coalesce(string_agg(letter_id || ':' || search_text || ':' || letter_text, '|' ORDER BY letter_id), '') FROM letter_product_search

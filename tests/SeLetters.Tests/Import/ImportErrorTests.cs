@@ -6,8 +6,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Import;
 
 /// <summary>Each error: one clear line, a non-zero exit code, and the target unchanged.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportErrorTests(PostgresServerFixture postgres)
+public sealed class ImportErrorTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task A_missing_file_is_named_and_the_target_is_not_created()

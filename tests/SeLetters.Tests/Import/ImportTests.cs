@@ -3,8 +3,7 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Import;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ImportTests(PostgresServerFixture postgres)
+public sealed class ImportTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Imports_every_row_verifies_and_a_second_run_imports_nothing()

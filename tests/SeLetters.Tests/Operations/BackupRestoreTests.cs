@@ -7,8 +7,7 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Operations;
 
-[Collection(PostgresCollection.Name)]
-public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDisposable
+public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IDisposable
 {
     private readonly TempFolder _backups = new("backups");
 

@@ -7,7 +7,9 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Operations;
 
-public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IDisposable
+/// <remarks>Alone: a restore provisions the API's role, a row of the server's that other tests' setups alter too.</remarks>
+[Collection(AloneCollection.Name)]
+public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDisposable
 {
     private readonly TempFolder _backups = new("backups");
 

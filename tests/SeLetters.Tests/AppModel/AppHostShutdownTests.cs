@@ -7,6 +7,8 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.AppModel;
 
 /// <summary>Ctrl+C on `dotnet run --project src/SeLetters.AppHost` leaves no PostgreSQL server behind.</summary>
+/// <remarks>Alone: a whole AppHost started as a process, signalled and waited for, with time bounds on each step.</remarks>
+[Collection(AloneCollection.Name)]
 public sealed class AppHostShutdownTests : IDisposable
 {
     private readonly TempFolder _dataDirectory = new("shutdown");

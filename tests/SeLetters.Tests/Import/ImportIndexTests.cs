@@ -7,8 +7,7 @@ namespace SeLetters.Tests.Import;
 /// The first import drops the secondary indexes of each empty table for its load and builds them afterwards; killed
 /// while they are dropped, the next run of the migration service builds them again, from the recorded definitions.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportIndexTests(PostgresServerFixture postgres)
+public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string IndexDefinitions =
         "SELECT string_agg(indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' " +

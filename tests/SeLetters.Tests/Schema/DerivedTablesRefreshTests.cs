@@ -15,8 +15,7 @@ namespace SeLetters.Tests.Schema;
 /// deletes letters and another session edits products: afterwards every derived row equals its recomputation from the
 /// tables.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres)
+public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const int Rounds = 6;
 

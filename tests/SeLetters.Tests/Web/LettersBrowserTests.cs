@@ -16,8 +16,7 @@ namespace SeLetters.Tests.Web;
 /// The letters browser in a real browser (Debian's Chromium through Playwright): what an engineer does on each page.
 /// Screenshots of every page, light and dark, are kept in TestResults/web/.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserFixture browser) : IClassFixture<PostgresServerFixture>, IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const int Relays = 23;
     private static readonly string Screenshots = Path.Combine(RepositoryFiles.Root, "TestResults", "web");

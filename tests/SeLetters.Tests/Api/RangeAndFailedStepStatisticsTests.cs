@@ -13,8 +13,7 @@ namespace SeLetters.Tests.Api;
 /// <c>range_counts</c> and <c>failed_steps</c> of the statistics: the totals the writing transactions keep (and the
 /// per-letter ranges behind them) against a recount from the tables written apart from the schema's SQL.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RangeAndFailedStepStatisticsTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class RangeAndFailedStepStatisticsTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     // A range is a label with a character other than a space, tab or line break; a letter counts once per label.
     private const string Ranges = """

@@ -6,7 +6,7 @@ namespace SeLetters.MigrationService.Privileges;
 /// triggers and by <c>fold_letter_statistics()</c>, which run as the role whose write fired them, so the role holds what
 /// they write. The alternative, SECURITY DEFINER trigger functions, would run that code as the schema owner (the server's
 /// superuser under the AppHost) on every request's rows; the grants instead let the role write nothing the owner
-/// reads as code, and the owner rebuilds every derived table from the letters (<c>BulkLoad.RefreshSql</c>).
+/// reads as code, and the owner rebuilds every derived table from the letters (<c>BulkLoad.RefreshAsync</c>).
 /// </summary>
 internal static class ApiTableGrants
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using SeLetters.Data;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
@@ -61,7 +62,11 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IClassFi
             """);
         Assert.Equal("", await Target.ScalarAsync<string>(database, Kept));
 
-        await Target.ExecuteAsync(database, BulkLoad.RefreshSql);
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await BulkLoad.RefreshAsync(connection);
+        }
 
         Assert.Equal("1:a.pdf\n\nin/a.pdf:A.pdf:12.5:0.5:2024-05-06 07:08:09:pending|2:b.pdf\n\nin/b.pdf:b.pdf:-:-:-:-", await Target.ScalarAsync<string>(database, Kept));
     }

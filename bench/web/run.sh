@@ -15,6 +15,8 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# The report (everything below printed) is kept as bench/results/web-<UTC time>.txt.
+exec > >(tee "$root/bench/results/web-$(date -u +%Y%m%dT%H%M%SZ).txt")
 work="${BENCH_WORK:-/tmp/seletters-bench-load}"
 port="${BENCH_PORT:-29339}"
 api_port="${BENCH_API_PORT:-29340}"
@@ -42,6 +44,7 @@ migrate() {
     || { tail -5 "$work/migration-service.log" >&2; echo "the migration service failed (log: $work/migration-service.log)" >&2; exit 1; }
 }
 # The same template bench/load imports (and keeps) once per size.
+echo "bash bench/web/run.sh --letters $letters --clients $clients --seconds $seconds ($(git -C "$root" rev-parse --short HEAD), $(date -u +%FT%TZ))"
 dotnet "$(out bench/load/SeLetters.LoadBench)" prepare --letters "$letters" --work "$work"
 if [ -n "$(psql "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
   migrate "$template"

@@ -2,8 +2,8 @@ namespace SeLetters.MigrationService.Import;
 
 /// <summary>
 /// Sorts (id, value) pairs by id in constant memory, whatever their number: runs sorted in memory and written to files
-/// in a folder of the system's temporary folder, then merged. DuckDB's sort would need blocks of some 30 MB each, far
-/// beyond the source's memory limit.
+/// in a folder of its own under the given parent folder (deleted once the pairs are read), then merged. DuckDB's sort
+/// would need blocks of some 30 MB each, far beyond the source's memory limit.
 /// </summary>
 internal static class IdSort
 {
@@ -12,11 +12,11 @@ internal static class IdSort
 
     private static readonly Comparer<(int Id, long Value)> ById = Comparer<(int Id, long Value)>.Create((a, b) => a.Id.CompareTo(b.Id));
 
-    public static IEnumerable<(int Id, long Value)> Sort(IEnumerable<(int Id, long Value)> pairs)
+    public static IEnumerable<(int Id, long Value)> Sort(IEnumerable<(int Id, long Value)> pairs, string parentFolder)
     {
         var run = new (int Id, long Value)[RunLength];
         var count = 0;
-        var folder = Path.Combine(Path.GetTempPath(), $"seletters-sort-{Guid.NewGuid():N}");
+        var folder = Path.Combine(parentFolder, $"seletters-sort-{Guid.NewGuid():N}");
         var files = new List<string>();
         try
         {

@@ -211,7 +211,7 @@ internal sealed partial class ImportVerifier(ILogger<ImportVerifier> logger)
 
     /// <summary>The id and checksum of each source row, in id order; counts the rows and the policies into <paramref name="result"/>.</summary>
     private static IEnumerable<(int Id, long Hash)> SourceChecksumsById(SourceDatabase source, TableShape shape, TableVerification result, CancellationToken cancellationToken) =>
-        shape.Present ? IdSort.Sort(SourceChecksums(source, shape, result, cancellationToken)) : [];
+        shape.Present ? IdSort.Sort(SourceChecksums(source, shape, result, cancellationToken), Path.GetTempPath()) : [];
 
     private static IEnumerable<(int Id, long Hash)> SourceChecksums(SourceDatabase source, TableShape shape, TableVerification result, CancellationToken cancellationToken)
     {

@@ -59,8 +59,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
             // Also after nothing new when an earlier run was stopped: it may have loaded rows it never counted.
             if (section.RowsImported > 0 || section.InterruptedRunsResumed.Count > 0)
             {
-                await using var rebuild = new NpgsqlCommand(BulkLoad.RefreshSql, connection);
-                await rebuild.ExecuteNonQueryAsync(cancellationToken);
+                await BulkLoad.RefreshAsync(connection, cancellationToken);
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

@@ -6,7 +6,7 @@ namespace SeLetters.MigrationService.Privileges;
 /// triggers and by <c>fold_letter_statistics()</c>, which run as the role whose write fired them, so the role holds what
 /// they write. The alternative, SECURITY DEFINER trigger functions, would run that code as the schema owner (the server's
 /// superuser under the AppHost) on every request's rows; the grants instead let the role write nothing the owner
-/// reads as code, and the owner rebuilds every derived table from the letters (<c>BulkLoad.RefreshSql</c>).
+/// reads as code, and the owner rebuilds every derived table from the letters (<c>BulkLoad.RefreshAsync</c>).
 /// </summary>
 internal static class ApiTableGrants
 {
@@ -25,6 +25,9 @@ internal static class ApiTableGrants
         ("letter_search", "SELECT, INSERT, UPDATE"),
         // rewrite_letter_product_search(): an upsert, and a delete when a letter's last product goes.
         ("letter_product_search", ReadWrite),
+        // rewrite_letter_ranges(): a letter's distinct product ranges inserted and deleted at commit (a letter's deletion
+        // cascades, which runs as the table's owner).
+        ("letter_ranges", "SELECT, INSERT, DELETE"),
         // The statistics triggers insert change rows; fold_letter_statistics() moves them into the totals.
         ("letter_statistics_changes", "SELECT, INSERT, DELETE"),
         ("letter_statistics", ReadWrite),

@@ -101,8 +101,16 @@ public sealed record LetterStatistics
     public IReadOnlyList<ConfidenceBucket> ConfidenceHistogram { get; init; } = [];
     public int TotalProducts { get; init; }
     public int TotalMatches { get; init; }
+    public IReadOnlyList<RangeCount> RangeCounts { get; init; } = [];
+    public IReadOnlyList<FailedStep> FailedSteps { get; init; } = [];
 }
 
 public sealed record DailyCount(DateOnly Day, int Count);
 
 public sealed record ConfidenceBucket(double From, double To, int Count);
+
+/// <summary>Letters with a product in this range (the most common first).</summary>
+public sealed record RangeCount(string RangeLabel, int Letters);
+
+/// <summary>Failures of a processing step (the most frequent first) and the latest one's error message.</summary>
+public sealed record FailedStep(string ProcessingStep, int Failures, string? LatestErrorMessage);

@@ -6,10 +6,9 @@ using static SeLetters.Tests.Api.LettersApiTests;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ApiKeyTests(PostgresServerFixture postgres)
+public sealed class ApiKeyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
-    public static TheoryData<string> Writes => new() { "POST", "PATCH", "DELETE" };
+    public static TheoryData<string> Writes => new() { "POST", "PUT", "PATCH", "DELETE" };
 
     [Theory]
     [MemberData(nameof(Writes))]
@@ -49,18 +48,26 @@ public sealed class ApiKeyTests(PostgresServerFixture postgres)
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task Without_a_configured_key_every_write_is_refused()
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task Without_a_configured_key_every_write_is_refused(string method)
     {
-        await using var api = LettersApiFactory.For(await postgres.CreateMigratedDatabaseAsync(), ("Api:Key", ""));
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        int id;
+        await using (var keyed = LettersApiFactory.For(database))
+        {
+            id = await StoreAsync(keyed.CreateWriter(), Letter());
+        }
+
+        await using var api = LettersApiFactory.For(database, ("Api:Key", ""));
         using var client = api.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", "");
 
-        using var response = await client.PostAsJsonAsync("/api/letters", Letter());
+        using var response = await client.SendAsync(Write(method, id));
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("no API key configured", problem.GetProperty("detail").GetString());
-        Assert.Equal(0, (await GetJsonAsync(client, "/api/letters")).GetProperty("total").GetInt32());
+        await AssertUnchangedAsync(api, id);
     }
 
     [Fact]
@@ -79,6 +86,7 @@ public sealed class ApiKeyTests(PostgresServerFixture postgres)
     private static HttpRequestMessage Write(string method, int id) => method switch
     {
         "POST" => new HttpRequestMessage(HttpMethod.Post, "/api/letters") { Content = JsonContent.Create(Letter("intruder.pdf")) },
+        "PUT" => new HttpRequestMessage(HttpMethod.Put, $"/api/letters/{id}") { Content = JsonContent.Create(Letter("intruder.pdf")) },
         "PATCH" => new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status = "hacked" }) },
         _ => new HttpRequestMessage(HttpMethod.Delete, $"/api/letters/{id}"),
     };
@@ -90,5 +98,6 @@ public sealed class ApiKeyTests(PostgresServerFixture postgres)
         var letter = Assert.Single(page.GetProperty("data").EnumerateArray());
         Assert.Equal(id, letter.GetProperty("id").GetInt32());
         Assert.Equal("processed", letter.GetProperty("status").GetString());
+        Assert.Equal("test.pdf", letter.GetProperty("document_name").GetString());
     }
 }

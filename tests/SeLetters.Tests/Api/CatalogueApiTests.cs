@@ -11,8 +11,7 @@ using static SeLetters.Tests.Api.LettersApiTests;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class CatalogueApiTests(PostgresServerFixture postgres)
+public sealed class CatalogueApiTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     public static TheoryData<string> Layouts => new() { nameof(TestCatalogue.UpperCaseV1), nameof(TestCatalogue.LowerCaseV2) };
 
@@ -34,8 +33,13 @@ public sealed class CatalogueApiTests(PostgresServerFixture postgres)
         Assert.Equal("190789", product.GetProperty("bu_pm0_node").GetString());
         Assert.True(product.GetProperty("is_schneider_brand").GetBoolean());
         Assert.Equal(JsonValueKind.String, product.GetProperty("commercial_status").ValueKind);
-        Assert.NotEqual(JsonValueKind.Undefined, product.GetProperty("service_obsolescence_date").ValueKind);
-        Assert.NotEqual(JsonValueKind.Undefined, product.GetProperty("average_life_duration_years").ValueKind);
+        // The generator's row as the file holds it; 4000-12-31 stands for "no end date".
+        var written = IbCatalogueGenerator.Generate(TestCatalogue.ProductCount, IbCatalogueGenerator.DefaultSeed)
+            .Single(row => row.ProductIdentifier == "AAA_RM6_NE_IQI");
+        Assert.Equal(written.ServiceObsolescenceDate.Year < 4000 ? $"{written.ServiceObsolescenceDate:yyyy-MM-dd}" : null,
+            product.GetProperty("service_obsolescence_date").GetString());
+        Assert.Equal((double?)written.AverageLifeDurationYears,
+            product.GetProperty("average_life_duration_years") is { ValueKind: JsonValueKind.Number } years ? years.GetDouble() : null);
     }
 
     [Fact]

@@ -8,8 +8,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ConcurrencyTests(PostgresServerFixture postgres)
+public sealed class ConcurrencyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const int Clients = 50;
     private const int LettersPerClient = 3;

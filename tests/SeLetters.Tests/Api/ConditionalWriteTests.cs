@@ -10,8 +10,7 @@ using static SeLetters.Tests.Api.LettersApiTests;
 namespace SeLetters.Tests.Api;
 
 /// <summary>ETags, If-Match on PATCH, PUT and DELETE, and PUT's reprocessing of a stored letter.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private string _database = "";
     private LettersApiFactory _api = null!;

@@ -13,8 +13,7 @@ namespace SeLetters.Tests.Api;
 /// A value PostgreSQL refuses that validation let through is the client's error, not a 500: a trigger of the test's
 /// own raises each kind of refusal, as a data error, a constraint or a size limit would.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DatabaseRefusalTests(PostgresServerFixture postgres)
+public sealed class DatabaseRefusalTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Theory]
     [InlineData("22021", HttpStatusCode.BadRequest)] // invalid byte sequence (a NUL in text)

@@ -5,8 +5,7 @@ using static SeLetters.Tests.Api.LettersApiTests;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class DatabaseUnavailableTests(PostgresServerFixture postgres)
+public sealed class DatabaseUnavailableTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Without_the_database_the_letters_endpoints_answer_503_problems()

@@ -16,8 +16,7 @@ namespace SeLetters.Tests.Api;
 /// dropped connection, nothing written by a refused request; afterwards the API is healthy and every letter readable.
 /// A counter-example CsCheck shrinks becomes a named case of <see cref="HostileRequestTests"/>.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class FuzzTests(PostgresServerFixture postgres)
+public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const int Requests = 400;
 

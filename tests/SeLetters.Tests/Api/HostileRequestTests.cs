@@ -13,8 +13,7 @@ namespace SeLetters.Tests.Api;
 /// The hostile requests of issue 14 (12 of its 38 answered 500) and those the fuzz test found, each by name: every one
 /// is a 400 problem naming the field it breaks, and changes nothing in the database.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class HostileRequestTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class HostileRequestTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private const string TenKilobytes = "10 KB";
 

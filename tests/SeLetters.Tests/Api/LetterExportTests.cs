@@ -14,8 +14,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Api;
 
 /// <summary>GET /api/letters/export: every matching letter, in the search's order, in each format, exactly.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LetterExportTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class LetterExportTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private static readonly string[] Columns =
     [

@@ -50,7 +50,7 @@ public static class LetterSamples
     public static async Task<JsonElement> GetJsonAsync(HttpClient client, string uri)
     {
         using var response = await client.GetAsync(uri);
-        Assert.True(response.IsSuccessStatusCode, $"{uri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{uri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }

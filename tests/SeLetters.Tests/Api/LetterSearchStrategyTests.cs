@@ -11,8 +11,7 @@ namespace SeLetters.Tests.Api;
 /// naive query over <c>letters</c> answers (every letter tested, sorted, counted); and a property: whatever the data,
 /// the query, the writes before it and the strategy forced, the page and the total are the naive query's.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres)
+public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const int CountLimit = 100;
 

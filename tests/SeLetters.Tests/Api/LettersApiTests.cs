@@ -12,8 +12,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class LettersApiTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private string _database = "";
     private LettersApiFactory _api = null!;
@@ -226,16 +225,25 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
     [Fact]
     public async Task A_failure_half_way_stores_nothing()
     {
+        // A check of the test's own, deferred to the commit: it refuses a match once every row of the letter is written.
+        await ExecuteAsync("""
+            CREATE FUNCTION refuse_match() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'match refused by the test' USING ERRCODE = 'check_violation';
+            END $$;
+            CREATE CONSTRAINT TRIGGER refuse_match AFTER INSERT ON letter_product_matches DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW WHEN (NEW.ibcatalogue_product_identifier = 'REFUSED') EXECUTE FUNCTION refuse_match();
+            """);
         var letter = Letter();
-        // PostgreSQL's jsonb cannot hold \u0000: the insert of the letter row fails after nothing else has been written.
-        letter["products"]![0]!["product_description"] = "ok";
-        letter["raw_grok_json"] = new JsonObject { ["bad"] = "\u0000" };
+        letter["products"]![0]!["matches"]![1]!["ibcatalogue_product_identifier"] = "REFUSED";
 
         using var response = await _writer.PostAsJsonAsync("/api/letters", letter);
 
-        Assert.False(response.IsSuccessStatusCode);
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM letters"));
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM letter_products"));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        foreach (var table in new[] { "letters", "letter_products", "letter_product_matches", "processing_debug" })
+        {
+            Assert.Equal((table, 0L), (table, await ScalarAsync($"SELECT count(*) FROM {table}")));
+        }
     }
 
     [Fact]
@@ -255,14 +263,19 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IAsyncLife
         var id = await StoreAsync(_writer, Letter());
         await ExecuteAsync($"UPDATE letters SET updated_at = '2020-01-01' WHERE id = {id}");
 
-        using var response = await _writer.PatchAsJsonAsync($"/api/letters/{id}", new { status = "reviewed", document_title = "New title" });
+        using var response = await _writer.PatchAsJsonAsync($"/api/letters/{id}",
+            new { status = "reviewed", document_title = "New title", document_type = "price_change" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("reviewed", letter.GetProperty("status").GetString());
         Assert.Equal("New title", letter.GetProperty("document_title").GetString());
-        Assert.Equal("obsolescence_letter", letter.GetProperty("document_type").GetString());
+        Assert.Equal("price_change", letter.GetProperty("document_type").GetString());
         Assert.True(letter.GetProperty("updated_at").GetDateTime() > new DateTime(2021, 1, 1));
+        // The row itself, not the answer: the rest of the letter is as stored.
+        Assert.Equal(["reviewed|New title|price_change|test.pdf|true"], await Target.StringsAsync(_database, $"""
+            SELECT concat_ws('|', status, document_title, document_type, document_name, (updated_at > '2021-01-01')::text) FROM letters WHERE id = {id}
+            """));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SeLetters.Tests.Infrastructure;
@@ -6,8 +7,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Api;
 
 /// <summary>letter_product_search, what ?product= matches, against its definition recomputed from letter_products and letters.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class ProductSearchTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     internal const string Kept = """
         SELECT coalesce(string_agg(letter_id || ':' || search_text || ':' || letter_text, '|' ORDER BY letter_id), '') FROM letter_product_search
@@ -41,7 +41,7 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         }));
         using (var deleted = await writer.DeleteAsync($"/api/letters/{ids[0]}"))
         {
-            Assert.True(deleted.IsSuccessStatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
         await Target.ExecuteAsync(_database, $"DELETE FROM letter_products WHERE id = (SELECT min(id) FROM letter_products WHERE letter_id = {ids[1]})");
@@ -50,7 +50,7 @@ public sealed class ProductSearchTests(PostgresServerFixture postgres) : IAsyncL
         // The letter's own text, which a term is matched against, changed through the API and directly.
         using (var patched = await writer.PatchAsJsonAsync($"/api/letters/{ids[4]}", new JsonObject { ["document_title"] = "Relay retirement notice" }))
         {
-            Assert.True(patched.IsSuccessStatusCode);
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         }
 
         await Target.ExecuteAsync(_database, $"UPDATE letters SET document_name = 'Renamed-{ids[5]}.pdf' WHERE id = {ids[5]}");

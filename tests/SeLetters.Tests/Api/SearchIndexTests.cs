@@ -3,8 +3,7 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Api;
 
-[Collection(PostgresCollection.Name)]
-public sealed class SearchIndexTests(PostgresServerFixture postgres)
+public sealed class SearchIndexTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Theory]
     [InlineData("letters", "search_text", "idx_letters_search_text_trgm")]

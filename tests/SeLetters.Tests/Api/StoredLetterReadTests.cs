@@ -11,8 +11,7 @@ namespace SeLetters.Tests.Api;
 /// reals, text whose NUL characters were removed, invalid JSON as a jsonb string) or what PostgreSQL alone accepts
 /// (jsonb nested 10,000 deep), inserted by SQL as the import writes them, through every read endpoint.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class StoredLetterReadTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class StoredLetterReadTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private string _database = "";
     private LettersApiFactory _api = null!;

@@ -12,8 +12,7 @@ namespace SeLetters.Tests.Api;
 /// Timestamps mean UTC whatever the zones around them: the API started as a service in India (TZ, +05:30), its database
 /// sessions in Kiritimati (+14:00). Writes put UTC in updated_at and step_timestamp; date bounds are converted to UTC.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class UtcTimestampTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class UtcTimestampTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private string _database = "";
     private ApiProcess _api = null!;

@@ -7,6 +7,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using SeLetters.MigrationService.Backup;
 using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.AppModel;
@@ -61,8 +62,19 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
 
         Assert.True(result.Success, result.Message);
         var backups = Path.Combine(running.OperationsFolder, "backups");
-        Assert.Single(Directory.GetFiles(backups, "se_letters-*.dump"));
+        var dump = Assert.Single(Directory.GetFiles(backups, "se_letters-*.dump"));
         Assert.Single(Directory.GetFiles(backups, "se_letters-*.manifest.json"));
+        var manifest = await BackupManifest.ReadAsync(dump, CancellationToken.None);
+        Assert.Equal(("se_letters", Path.GetFileName(dump), new FileInfo(dump).Length), (manifest.Database, manifest.DumpFile, manifest.DumpBytes));
+        // The tables only the API's writes change (the tests of this class run one after another); the statistics the
+        // API folds in the background may move on.
+        await using var connection = new NpgsqlConnection(await running.App.GetConnectionStringAsync("lettersdb"));
+        await connection.OpenAsync();
+        await using var snapshot = await connection.BeginTransactionAsync();
+        string[] letterTables = ["letter_product_matches", "letter_products", "letters", "processing_debug"];
+        Assert.Equal(
+            (await TableChecksums.ReadAsync(connection, snapshot, CancellationToken.None)).Where(table => letterTables.Contains(table.Table)),
+            manifest.Tables.Where(table => letterTables.Contains(table.Table)));
     }
 
     [Fact]
@@ -139,19 +151,28 @@ public sealed class AppHostTests(RunningAppHost running) : IClassFixture<Running
         using var read = await http.GetAsync("/api/letters");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
 
-        // The API's pooled connection stays open after the request: the server names its user.
-        await using var connection = new NpgsqlConnection(await running.App.GetConnectionStringAsync("lettersdb"));
+        // The API's pooled connection stays open after the request: the server names its user. Unpooled: the role set
+        // below ends with the connection.
+        await using var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(await running.App.GetConnectionStringAsync("lettersdb")) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
-        await using var users = new NpgsqlCommand(
-            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
         var names = new List<string>();
-        await using var reader = await users.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var users = new NpgsqlCommand(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection))
+        await using (var reader = await users.ExecuteReaderAsync())
         {
-            names.Add(reader.GetString(0));
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
         }
 
         Assert.Contains("seletters_api", names);
+
+        // The schema change, tried as that role.
+        await using var change = new NpgsqlCommand("SET ROLE seletters_api; CREATE TABLE intruder (id int)", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => change.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
 
     [Fact]

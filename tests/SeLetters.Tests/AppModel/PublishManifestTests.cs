@@ -5,24 +5,9 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.AppModel;
 
 /// <summary>What `azd up` deploys: the AppHost's publish output (the Aspire manifest).</summary>
-public sealed partial class PublishManifestTests : IAsyncLifetime
+public sealed partial class PublishManifestTests(PublishedManifest manifest) : IClassFixture<PublishedManifest>
 {
-    private readonly TempFolder _output = new("publish");
-    private JsonElement _resources;
-
-    public async Task InitializeAsync()
-    {
-        var manifestPath = Path.Combine(_output.Path, "aspire-manifest.json");
-        var run = await BuiltProgram.RunAsync(
-            "SeLetters.AppHost",
-            new Dictionary<string, string>(),
-            ["--publisher", "manifest", "--output-path", manifestPath],
-            TimeSpan.FromMinutes(2));
-        Assert.True(run.ExitCode == 0, run.Output);
-
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
-        _resources = manifest.RootElement.GetProperty("resources").Clone();
-    }
+    private readonly JsonElement _resources = manifest.Resources;
 
     [Fact]
     public void Publishes_the_postgres_container_and_the_lettersdb_database()
@@ -126,6 +111,28 @@ public sealed partial class PublishManifestTests : IAsyncLifetime
 
     [GeneratedRegex(@"(Password=|PASSWORD"":\s*"")(?!\{)[^;""]+", RegexOptions.IgnoreCase)]
     private static partial Regex LiteralPassword();
+}
+
+/// <summary>The AppHost published once for all of <see cref="PublishManifestTests"/>: its manifest's resources.</summary>
+public sealed class PublishedManifest : IAsyncLifetime
+{
+    private readonly TempFolder _output = new("publish");
+
+    public JsonElement Resources { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var manifestPath = Path.Combine(_output.Path, "aspire-manifest.json");
+        var run = await BuiltProgram.RunAsync(
+            "SeLetters.AppHost",
+            new Dictionary<string, string>(),
+            ["--publisher", "manifest", "--output-path", manifestPath],
+            TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        Resources = manifest.RootElement.GetProperty("resources").Clone();
+    }
 
     public Task DisposeAsync()
     {

@@ -9,7 +9,7 @@ using static SeLetters.Tests.Faults.FaultAssertions;
 namespace SeLetters.Tests.Faults;
 
 /// <summary>The built API as real processes: killed under load, and two of them on one database.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(AloneCollection.Name)]
 public sealed class ApiProcessFaultTests(PostgresServerFixture postgres)
 {
     [Fact]

@@ -63,13 +63,3 @@ public sealed class PostgresOutageTests
         await WriteLoad.AssertEveryLetterWholeAsync(server.ConnectionString, load.Acknowledged);
     }
 }
-
-/// <summary>
-/// Tests whose time bounds are about the product, not about sharing 2 cores with the whole-app tests: xunit runs this
-/// collection on its own, after the parallel ones (in CI a starved run once missed the 20 s bound for the first 503).
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AloneCollection
-{
-    public const string Name = "Alone";
-}

@@ -3,8 +3,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Import;
 
 /// <summary>Hand-made variants of the source schema: other column types, converted explicitly; types that cannot be are refused.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class HandMadeSourceTests(PostgresServerFixture postgres)
+public sealed class HandMadeSourceTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Other_source_types_are_converted_explicitly_and_verify()

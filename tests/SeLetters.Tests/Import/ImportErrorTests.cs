@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using DuckDB.NET.Data;
+using SeLetters.MigrationService.Backup;
 using SeLetters.SampleData.Letters;
 using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Import;
 
 /// <summary>Each error: one clear line, a non-zero exit code, and the target unchanged.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportErrorTests(PostgresServerFixture postgres)
+public sealed class ImportErrorTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task A_missing_file_is_named_and_the_target_is_not_created()
@@ -107,12 +107,14 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         "DUCK"u8.CopyTo(header.AsSpan(8));
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(12), 39); // DuckDB 0.9
         await File.WriteAllBytesAsync(source, header);
+        var (database, before) = await TargetWithALetterAsync();
 
-        var run = await ImportRun.ImportAsync(await postgres.CreateMigratedDatabaseAsync(), folder, source);
+        var run = await ImportRun.ImportAsync(database, folder, source);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("storage version 39", run.Output);
         Assert.Contains("EXPORT DATABASE", run.Output);
+        await AssertUntouchedAsync(database, before);
     }
 
     [Fact]
@@ -133,12 +135,14 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
 
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, checksum);
         await File.WriteAllBytesAsync(source, bytes);
+        var (database, before) = await TargetWithALetterAsync();
 
-        var run = await ImportRun.ImportAsync(await postgres.CreateMigratedDatabaseAsync(), folder, source);
+        var run = await ImportRun.ImportAsync(database, folder, source);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Import failed: The source file", run.Output);
         Assert.True(run.Output.Contains("has a DuckDB storage version this importer cannot read", StringComparison.Ordinal), run.Output);
+        await AssertUntouchedAsync(database, before);
     }
 
     [Fact]
@@ -276,6 +280,21 @@ public sealed class ImportErrorTests(PostgresServerFixture postgres)
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("error: ", run.Output);
         Assert.Single(run.Output.Trim().Split('\n'));
+    }
+
+    /// <summary>A migrated target holding one letter, and its tables' checksums.</summary>
+    private async Task<(string Database, List<TableChecksum> Checksums)> TargetWithALetterAsync()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await Target.ExecuteAsync(database, "INSERT INTO letters (document_name, source_file_path) VALUES ('kept.pdf', 'in/kept.pdf')");
+        return (database, await ImportRun.SeedTableChecksumsAsync(database));
+    }
+
+    /// <summary>The target's tables as they were, and no import recorded.</summary>
+    private static async Task AssertUntouchedAsync(string database, List<TableChecksum> before)
+    {
+        Assert.Equal(before, await ImportRun.SeedTableChecksumsAsync(database));
+        Assert.Equal(0L, await Target.CountAsync(database, "import_runs"));
     }
 
     private async Task<bool> DatabaseExistsAsync(string name) =>

@@ -5,8 +5,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Import;
 
 /// <summary>Nothing is lost: each policy of the import on a file that holds the case, counted in the report.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportPolicyTests(PostgresServerFixture postgres)
+public sealed class ImportPolicyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private static readonly LettersSampleOptions EdgeCases = new()
     {

@@ -11,8 +11,7 @@ namespace SeLetters.Tests.Import;
 /// the import and its verification agree, a rerun imports nothing, and export-duckdb gives the same rows back.
 /// The counter-examples they found are named tests in <see cref="ValueDomainImportTests"/>.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportPropertyTests(PostgresServerFixture postgres)
+public sealed class ImportPropertyTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Any_source_imports_verified_imports_again_as_nothing_and_round_trips_through_export()

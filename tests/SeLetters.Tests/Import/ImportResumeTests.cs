@@ -4,8 +4,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Import;
 
 /// <summary>Re-runnable: a newer copy imports only what is new; a run killed mid-way and started again ends exact.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ImportResumeTests(PostgresServerFixture postgres)
+public sealed class ImportResumeTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task A_newer_copy_of_the_file_imports_only_the_new_rows()

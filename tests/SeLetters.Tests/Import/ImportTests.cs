@@ -3,8 +3,7 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Import;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ImportTests(PostgresServerFixture postgres)
+public sealed class ImportTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Imports_every_row_verifies_and_a_second_run_imports_nothing()
@@ -45,10 +44,23 @@ public sealed class ImportTests(PostgresServerFixture postgres)
         var run = await ImportRun.ImportAsync(database, folder, source);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        var sourceSequence = DuckDb.Scalar<long>(source, "SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'letters_id_seq'");
-        var newId = await Target.ScalarAsync<long>(database, "INSERT INTO letters (document_name, source_file_path) VALUES ('new.pdf', 'x/new.pdf') RETURNING id");
-        Assert.True(newId > sourceSequence, $"new id {newId}, source sequence {sourceSequence}");
-        await Target.ExecuteAsync(database, "INSERT INTO processing_debug (letter_id, processing_step) SELECT min(id), 'x' FROM letters");
+        // Every table's next row, in the order the foreign keys need.
+        var nextRows = new (string SourceSequence, string Insert)[]
+        {
+            ("letters_id_seq", "INSERT INTO letters (document_name, source_file_path) VALUES ('new.pdf', 'x/new.pdf') RETURNING id"),
+            ("products_id_seq", "INSERT INTO letter_products (letter_id, product_identifier) SELECT min(id), 'NEW' FROM letters RETURNING id"),
+            ("matches_id_seq", """
+                INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence)
+                SELECT letter_id, id, 'NEW', 1 FROM letter_products ORDER BY id LIMIT 1 RETURNING id
+                """),
+            ("debug_id_seq", "INSERT INTO processing_debug (letter_id, processing_step) SELECT min(id), 'x' FROM letters RETURNING id"),
+        };
+        foreach (var (sourceSequence, insert) in nextRows)
+        {
+            var sourceValue = DuckDb.Scalar<long>(source, $"SELECT last_value FROM duckdb_sequences() WHERE sequence_name = '{sourceSequence}'");
+            var newId = await Target.ScalarAsync<long>(database, insert);
+            Assert.True(newId > sourceValue, $"new id {newId}, source {sourceSequence} {sourceValue}");
+        }
     }
 
     [Fact]

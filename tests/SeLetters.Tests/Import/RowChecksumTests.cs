@@ -9,8 +9,7 @@ namespace SeLetters.Tests.Import;
 /// The row checksum is computed in C# for the source and by PostgreSQL for the target: both must produce the same
 /// canonical text, above all jsonb's (key order, duplicates, numbers, escapes), or a correct import would fail to verify.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RowChecksumTests(PostgresServerFixture postgres)
+public sealed class RowChecksumTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     public static TheoryData<string> Json =>
     [

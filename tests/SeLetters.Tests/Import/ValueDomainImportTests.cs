@@ -8,8 +8,7 @@ namespace SeLetters.Tests.Import;
 /// Values no generator of ours writes, each as the operator meets it (the built migration service, its exit codes):
 /// every value the import accepts verifies, imports again as nothing, and survives export-duckdb → import.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ValueDomainImportTests(PostgresServerFixture postgres)
+public sealed class ValueDomainImportTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private static readonly LettersSampleOptions Newest = new() { WithForeignKeys = false };
 

@@ -9,77 +9,74 @@ using SeLetters.Hosting;
 namespace SeLetters.Tests.Infrastructure;
 
 /// <summary>
-/// One real PostgreSQL server for the database tests, provided exactly as the AppHost provides it
+/// A test class's hold on the one real PostgreSQL server of the test run, provided exactly as the AppHost provides it
 /// (<see cref="LettersDatabaseExtensions.AddLettersDatabase"/>: container, local binaries or external), in a data
-/// directory of its own. Each test gets a database of its own, cloned from a migrated template.
+/// directory of its own. Each test gets a database of its own, cloned from a migrated template, so classes run in
+/// parallel on the one server; it is started by the first class that needs it and stopped when no class holds it.
 /// </summary>
+/// <remarks>xunit 2 has no assembly fixture: the classes share the server through a reference count.</remarks>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
-    private const string TemplateDatabase = "seletters_template";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static SharedServer? _shared;
+    private static int _holders;
+    private static int _databaseCount;
 
-    private readonly TempFolder _dataDirectory = new("postgres");
-    private DistributedApplication? _app;
-    private string _serverConnectionString = "";
-    private int _databaseCount;
+    private SharedServer _server = null!;
+    private bool _holding;
 
     public async Task InitializeAsync()
     {
-        // The AppHost's own model, which chooses the server the way `dotnet run` does; the projects are left out
-        // (the whole-app tests start them).
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SeLetters_AppHost>(
-            [$"Postgres:DataDirectory={_dataDirectory.Path}"]);
-        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        await Gate.WaitAsync();
+        try
         {
-            builder.Resources.Remove(project);
+            _shared ??= await SharedServer.StartAsync();
+            _server = _shared;
+            _holders++;
+            _holding = true;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!_holding)
+        {
+            return;
         }
 
-        _app = await builder.BuildAsync();
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await _app.StartAsync(timeout.Token);
-
-        // In external mode there is no server resource, only the given connection string.
-        var server = builder.Resources.OfType<IResourceWithConnectionString>()
-            .FirstOrDefault(resource => resource.Name == LettersDatabaseExtensions.ServerResourceName);
-        if (server is not null)
+        await Gate.WaitAsync();
+        try
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(server.Name, timeout.Token);
+            if (--_holders == 0 && _shared is not null)
+            {
+                await _shared.DisposeAsync();
+                _shared = null;
+            }
         }
-
-        server ??= builder.Resources.OfType<IResourceWithConnectionString>()
-            .Single(resource => resource.Name == LettersDatabaseExtensions.DatabaseResourceName);
-        _serverConnectionString = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(timeout.Token))
+        finally
         {
-            Database = "postgres",
-        }.ConnectionString;
-
-        await ExecuteAsync($"DROP DATABASE IF EXISTS {TemplateDatabase}");
-        await ExecuteAsync($"CREATE DATABASE {TemplateDatabase}");
-        // Unpooled: CREATE DATABASE ... TEMPLATE fails while any connection to the template stays open.
-        await using var template = CreateContext(ConnectionStringFor(TemplateDatabase) + ";Pooling=false");
-        await template.Database.MigrateAsync(timeout.Token);
+            Gate.Release();
+        }
     }
 
     /// <summary>The server's maintenance database, for creating and inspecting databases.</summary>
-    public string ServerConnectionString => _serverConnectionString;
+    public string ServerConnectionString => _server.ConnectionString;
 
     /// <remarks>
     /// Every test has databases of its own on one server, so idle pooled connections are closed within seconds:
     /// otherwise the pools of finished tests would use up the server's max_connections.
     /// </remarks>
-    public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(_serverConnectionString)
-        {
-            Database = database,
-            ConnectionIdleLifetime = 2,
-            ConnectionPruningInterval = 1,
-        }.ConnectionString;
+    public string ConnectionStringFor(string database) => _server.ConnectionStringFor(database);
 
     /// <summary>A new database with the migrated schema and no rows, and the API's role provisioned as the migration service does.</summary>
     public async Task<string> CreateMigratedDatabaseAsync()
     {
         var name = NewDatabaseName();
-        await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {TemplateDatabase}");
+        await _server.ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {SharedServer.TemplateDatabase}");
         var connectionString = ConnectionStringFor(name);
         await TestApiRole.ProvisionAsync(connectionString);
         return connectionString;
@@ -89,7 +86,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     public async Task<string> CreateEmptyDatabaseAsync()
     {
         var name = NewDatabaseName();
-        await ExecuteAsync($"CREATE DATABASE {name}");
+        await _server.ExecuteAsync($"CREATE DATABASE {name}");
         return ConnectionStringFor(name);
     }
 
@@ -99,28 +96,85 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     public static LettersDbContext CreateContext(string connectionString) =>
         new(new DbContextOptionsBuilder<LettersDbContext>().UseNpgsql(connectionString).UseLettersConventions().Options);
 
-    private async Task ExecuteAsync(string sql)
+    /// <summary>The server itself and its migrated template database.</summary>
+    private sealed class SharedServer(DistributedApplication app, TempFolder dataDirectory, string connectionString) : IAsyncDisposable
     {
-        await using var connection = new NpgsqlConnection(_serverConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+        public const string TemplateDatabase = "seletters_template";
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
+        public string ConnectionString => connectionString;
+
+        public static async Task<SharedServer> StartAsync()
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            var dataDirectory = new TempFolder("postgres");
+            // The AppHost's own model, which chooses the server the way `dotnet run` does; the projects are left out
+            // (the whole-app tests start them).
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SeLetters_AppHost>(
+                [$"Postgres:DataDirectory={dataDirectory.Path}"]);
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                builder.Resources.Remove(project);
+            }
+
+            var app = await builder.BuildAsync();
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await app.StartAsync(timeout.Token);
+
+            // In external mode there is no server resource, only the given connection string.
+            var server = builder.Resources.OfType<IResourceWithConnectionString>()
+                .FirstOrDefault(resource => resource.Name == LettersDatabaseExtensions.ServerResourceName);
+            if (server is not null)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(server.Name, timeout.Token);
+            }
+
+            server ??= builder.Resources.OfType<IResourceWithConnectionString>()
+                .Single(resource => resource.Name == LettersDatabaseExtensions.DatabaseResourceName);
+            var maintenance = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(timeout.Token))
+            {
+                Database = "postgres",
+            }.ConnectionString;
+
+            var shared = new SharedServer(app, dataDirectory, maintenance);
+            await shared.ExecuteAsync($"DROP DATABASE IF EXISTS {TemplateDatabase}");
+            await shared.ExecuteAsync($"CREATE DATABASE {TemplateDatabase}");
+            // Unpooled: CREATE DATABASE ... TEMPLATE fails while any connection to the template stays open.
+            await using var template = CreateContext(shared.ConnectionStringFor(TemplateDatabase) + ";Pooling=false");
+            await template.Database.MigrateAsync(timeout.Token);
+            return shared;
         }
 
-        _dataDirectory.Dispose();
+        public string ConnectionStringFor(string database) =>
+            new NpgsqlConnectionStringBuilder(connectionString)
+            {
+                Database = database,
+                ConnectionIdleLifetime = 2,
+                ConnectionPruningInterval = 1,
+            }.ConnectionString;
+
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            dataDirectory.Dispose();
+        }
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServerFixture>
+/// <summary>
+/// Tests that starve or disturb others (a server stopped, a pool run dry, processes killed, a ratio of two timings):
+/// xunit runs this collection on its own, after the parallel classes, one test at a time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection : ICollectionFixture<PostgresServerFixture>
 {
-    public const string Name = "PostgreSQL";
+    public const string Name = "Alone";
 }

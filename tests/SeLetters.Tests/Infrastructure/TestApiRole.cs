@@ -16,12 +16,24 @@ public static class TestApiRole
     /// <summary>One per test run: roles belong to a server, and each run has servers of its own.</summary>
     public static readonly string Password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
+    // The role is one row of the server's, which tests running in parallel would create or alter at once (a unique
+    // violation, or "tuple concurrently updated").
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     /// <summary>Creates the role, or sets its password, and grants it what the API needs in this database.</summary>
     public static async Task ProvisionAsync(string ownerConnectionString)
     {
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync();
-        await Provisioner(Name, Password).EnsureAsync(connection, CancellationToken.None);
+        await OneAtATime.WaitAsync();
+        try
+        {
+            await Provisioner(Name, Password).EnsureAsync(connection, CancellationToken.None);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
     }
 
     /// <summary>The same database, server and settings, as the API's role.</summary>

@@ -5,8 +5,7 @@ using SeLetters.Tests.Schema;
 namespace SeLetters.Tests.Migrations;
 
 /// <summary>A migration killed at any step is finished by the next run, with the schema of a fresh migration.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MigrationCrashTests(PostgresServerFixture postgres)
+public sealed class MigrationCrashTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Every_migration_killed_after_any_commit_before_its_history_row_is_finished_by_the_next_run()

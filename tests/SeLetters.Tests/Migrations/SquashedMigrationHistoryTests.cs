@@ -8,8 +8,7 @@ using SeLetters.Tests.Schema;
 namespace SeLetters.Tests.Migrations;
 
 /// <summary>Databases migrated before the squash: the twelve migrations' own script applied, then the migration service.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SquashedMigrationHistoryTests(PostgresServerFixture postgres)
+public sealed class SquashedMigrationHistoryTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string Baseline = "20261129210116_Baseline";
 

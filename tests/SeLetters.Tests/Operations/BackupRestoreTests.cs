@@ -7,7 +7,8 @@ using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Operations;
 
-[Collection(PostgresCollection.Name)]
+/// <remarks>Alone: a restore provisions the API's role, a row of the server's that other tests' setups alter too.</remarks>
+[Collection(AloneCollection.Name)]
 public sealed class BackupRestoreTests(PostgresServerFixture postgres) : IDisposable
 {
     private readonly TempFolder _backups = new("backups");

@@ -5,8 +5,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Operations;
 
 /// <summary>export-duckdb: the rollback path back to the original application.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ExportDuckDbTests(PostgresServerFixture postgres)
+public sealed class ExportDuckDbTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task A_round_trip_duckdb_postgres_duckdb_postgres_gives_identical_checksums()

@@ -4,8 +4,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Operations;
 
 /// <summary>backup and restore as the operator runs them: the migration service's verbs, their exit codes and messages.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OperationsCommandLineTests(PostgresServerFixture postgres)
+public sealed class OperationsCommandLineTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Backup_then_restore_from_the_command_line()

@@ -7,8 +7,7 @@ namespace SeLetters.Tests.Privileges;
 /// What the API's role may do, as the database reports it, after the migration service provisioned it: the rows of the
 /// letters and of what their triggers write, nothing the migration service trusts, no schema change of any kind.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : IAsyncLifetime
+public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IAsyncLifetime
 {
     private const string Owner = "";
     private const string ReadWrite = "SELECT, INSERT, UPDATE, DELETE";
@@ -23,6 +22,7 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : IAsy
         ["derived_rows_pending"] = "SELECT, INSERT, DELETE",
         ["letter_search"] = "SELECT, INSERT, UPDATE",
         ["letter_product_search"] = ReadWrite,
+        ["letter_ranges"] = "SELECT, INSERT, DELETE",
         ["letter_statistics"] = ReadWrite,
         ["letter_statistics_changes"] = "SELECT, INSERT, DELETE",
         ["letter_statistics_current"] = "SELECT",

@@ -9,8 +9,7 @@ namespace SeLetters.Tests.Privileges;
 /// The migration service runs the index definitions recorded in import_dropped_indexes as the schema's owner: it runs
 /// nothing there but the CREATE INDEX of the recorded index on its recorded table.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DroppedIndexRecordTests(PostgresServerFixture postgres)
+public sealed class DroppedIndexRecordTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private readonly string _intruder = $"intruder_{Guid.NewGuid():N}";
 

@@ -5,8 +5,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Privileges;
 
 /// <summary>The API role's password reaches the server only as its SCRAM-SHA-256 verifier.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ScramPasswordTests(PostgresServerFixture postgres)
+public sealed class ScramPasswordTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Theory]
     [InlineData("simple")]

@@ -14,6 +14,9 @@ internal static class DerivedTables
         ("letter_search", LetterSearchTests.Kept, LetterSearchTests.Derived),
         ("letter_product_search", ProductSearchTests.Kept, ProductSearchTests.Recomputed),
         ("letter_statistics", LetterStatisticsTests.FromTotals, LetterStatisticsTests.Recount),
+        ("letter_ranges", RangeAndFailedStepStatisticsTests.LetterRangesKept, RangeAndFailedStepStatisticsTests.LetterRangesRecount),
+        ("letter_statistics (range)", RangeAndFailedStepStatisticsTests.RangesFromTotals, RangeAndFailedStepStatisticsTests.RangesRecount),
+        ("letter_statistics (failed_step)", RangeAndFailedStepStatisticsTests.FailedStepsFromTotals, RangeAndFailedStepStatisticsTests.FailedStepsRecount),
     ];
 
     public static async Task AssertExactAsync(string database)

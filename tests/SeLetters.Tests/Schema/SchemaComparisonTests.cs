@@ -5,8 +5,7 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Schema;
 
 /// <summary>The migrated schema is the seed's DDL, but for the additions listed in docs/schema.md.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed partial class SchemaComparisonTests(PostgresServerFixture postgres)
+public sealed partial class SchemaComparisonTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
     public async Task Migrated_schema_matches_the_seed_ddl_except_documented_additions()

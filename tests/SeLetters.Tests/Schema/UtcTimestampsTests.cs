@@ -7,8 +7,7 @@ using static SeLetters.Tests.Api.LetterSamples;
 namespace SeLetters.Tests.Schema;
 
 /// <summary>Timestamps the database writes itself are UTC, whatever the server's TimeZone (a local server inherits the host's).</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class UtcTimestampsTests(PostgresServerFixture postgres)
+public sealed class UtcTimestampsTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     // Every timestamp a letter, its matches and debug steps get from a column default, and letter_search's copy.
     private const string Written = """

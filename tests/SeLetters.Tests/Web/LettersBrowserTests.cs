@@ -16,8 +16,7 @@ namespace SeLetters.Tests.Web;
 /// The letters browser in a real browser (Debian's Chromium through Playwright): what an engineer does on each page.
 /// Screenshots of every page, light and dark, are kept in TestResults/web/.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserFixture browser) : IClassFixture<PostgresServerFixture>, IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const int Relays = 23;
     private static readonly string Screenshots = Path.Combine(RepositoryFiles.Root, "TestResults", "web");
@@ -172,7 +171,7 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
 
         await Expect(page.Locator("h1")).ToHaveTextAsync("Statistics");
         await Expect(page.Locator(".card", new() { HasText = "Letters" }).First.Locator("dd")).ToHaveTextAsync(statistics.GetProperty("total_letters").GetInt32().ToString("N0"));
-        await Expect(page.Locator("figure.chart svg")).ToHaveCountAsync(3);
+        await Expect(page.Locator("figure.chart svg")).ToHaveCountAsync(5);
         var byStatus = page.Locator("figure.chart", new() { HasText = "Letters by status" });
         await byStatus.Locator("summary").ClickAsync();
         foreach (var status in statistics.GetProperty("status_counts").EnumerateObject())
@@ -181,6 +180,36 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         }
 
         Assert.Equal(statistics.GetProperty("status_counts").EnumerateObject().Count(), await byStatus.Locator("svg rect").CountAsync());
+    }
+
+    [Fact]
+    public async Task The_statistics_page_shows_the_most_common_ranges_and_the_failing_steps_with_their_latest_error()
+    {
+        var statistics = await GetJsonAsync(_site.CreateApiReader(), "/api/letters/statistics");
+        var page = await NewPageAsync();
+        await page.GotoAsync("/statistics");
+
+        var ranges = page.Locator("figure.chart", new() { HasText = "Most common product ranges" });
+        var failures = page.Locator("figure.chart", new() { HasText = "Processing steps that fail most" });
+        await ranges.Locator("summary").ClickAsync();
+        await failures.Locator("summary").ClickAsync();
+
+        // Every letter but the breaker notice has a TeSys D product; the detailed letter's matching step failed.
+        Assert.Equal([["TeSys D", (Relays + 1).ToString("N0")], ["Masterpact", "1"]], await RowsAsync(ranges));
+        Assert.Equal([["matching", "1", "Catalogue lookup timed out"]], await RowsAsync(failures));
+        Assert.Equal(statistics.GetProperty("range_counts").GetArrayLength(), await ranges.Locator("svg rect").CountAsync());
+        Assert.Equal(statistics.GetProperty("failed_steps").GetArrayLength(), await failures.Locator("svg rect").CountAsync());
+
+        static async Task<List<string[]>> RowsAsync(ILocator chart)
+        {
+            var rows = new List<string[]>();
+            foreach (var row in await chart.Locator("tbody tr").AllAsync())
+            {
+                rows.Add([.. await row.Locator("th, td").AllInnerTextsAsync()]);
+            }
+
+            return rows;
+        }
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using SeLetters.Data;
 namespace SeLetters.Data.Migrations
 {
     [DbContext(typeof(LettersDbContext))]
-    [Migration("20261130014500_LetterSearchSortIndexes")]
-    partial class LetterSearchSortIndexes
+    [Migration("20261130014000_RangeAndFailedStepStatistics")]
+    partial class RangeAndFailedStepStatistics
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -317,6 +317,47 @@ namespace SeLetters.Data.Migrations
                         .HasDatabaseName("idx_matches_product_id");
 
                     b.ToTable("letter_product_matches", (string)null);
+                });
+
+            modelBuilder.Entity("SeLetters.Data.Entities.LetterSearchEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("letter_id");
+
+                    b.Property<DateTime?>("CreatedAt")
+                        .HasColumnType("timestamp without time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DocumentName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document_name");
+
+                    b.Property<float?>("ExtractionConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("extraction_confidence");
+
+                    b.Property<float?>("ProcessingTimeMs")
+                        .HasColumnType("real")
+                        .HasColumnName("processing_time_ms");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
+                    b.Property<string>("Status")
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("letter_search_pkey");
+
+                    b.ToTable("letter_search", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("SeLetters.Data.Entities.ProcessingDebugStep", b =>

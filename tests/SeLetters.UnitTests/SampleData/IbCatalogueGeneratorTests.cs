@@ -1,6 +1,6 @@
 using SeLetters.SampleData.Catalogue;
 
-namespace SeLetters.Tests.SampleData;
+namespace SeLetters.UnitTests.SampleData;
 
 public sealed class IbCatalogueGeneratorTests
 {

@@ -45,7 +45,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         var term = Text(query.Search);
         var product = Text(query.Product);
         var shape = new SearchShape(
-            query.SortBy ?? "created_at", query.SortOrder != "asc", term.Match, product.Match,
+            SortColumn(query), query.SortOrder != "asc", term.Match, product.Match,
             query.Status is not null, query.CreatedFrom is not null, query.CreatedTo is not null,
             query.MinConfidence is not null, query.MaxConfidence is not null);
 
@@ -105,6 +105,15 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
 
         return new SearchOutcome(new PagedResult<LetterSummary>(summaries, Math.Min(total, countLimit), page, limit, total > countLimit), strategy);
     }
+
+    /// <summary>
+    /// Every match of a status filter has that status, so sorted by status they are in id order: sorted by id, the walk
+    /// reads them straight from the primary key. Sorted by the constant status, the planner took the status out of the
+    /// walk's index order but not out of the sort over it, and sorted the walk's whole budget instead of stopping at its
+    /// target (pdf, status=processed, 100,000 letters: 84,005 rows read for a page of 25).
+    /// </summary>
+    private static string SortColumn(LetterSearchQuery query) =>
+        query.SortBy is "status" && query.Status is not null ? "id" : query.SortBy ?? "created_at";
 
     private static LetterSummary ReadSummary(NpgsqlDataReader reader) => new(
         reader.GetInt32(2),

@@ -46,6 +46,11 @@ internal static class LetterSearchStatement
         var columns = ColumnConditions(shape);
         var text = TextCondition(shape);
         var predicate = $"{columns} AND {text}";
+        // In the walk, the product test stays a hashed subplan, built once and probed for each letter passed. As a plain
+        // IN it became a join, and a generic plan (which estimates two product matches) made that a nested loop over
+        // every product match for every letter passed: tesys in 8 % of 100,000 letters, sorted by status, 11 s
+        // instead of 80 ms. A test under IS TRUE is not turned into a join.
+        var walkText = shape.Product == TextMatch.None ? text : $"({text}) IS TRUE";
         var productMatches = shape.Product == TextMatch.None ? "" : $"""
             product_matches AS MATERIALIZED (
                 SELECT p.letter_id FROM letter_product_search p
@@ -79,7 +84,7 @@ internal static class LetterSearchStatement
                 SELECT s.letter_id, s.sort_key FROM (
                     SELECT s.*, {key} AS sort_key FROM letter_search s WHERE (SELECT strategy FROM plan) = 'walk' AND {columns}
                     ORDER BY {order} LIMIT (SELECT walk_budget FROM plan)) s
-                WHERE {text}
+                WHERE {walkText}
                 ORDER BY {keyOrder} LIMIT @walk_target),
             walk AS (SELECT count(*) AS found FROM walked),
             counted AS MATERIALIZED (

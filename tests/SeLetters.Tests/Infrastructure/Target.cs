@@ -16,8 +16,20 @@ internal static class Target
 
     public static async Task ExecuteAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = await OpenAsync(connectionString);
+        await ExecuteAsync(connection, sql);
+    }
+
+    /// <summary>A session of the test's own, for what needs one: a setting, a transaction held open, a lock.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }

@@ -130,26 +130,26 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : ICla
         await connection.OpenAsync();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ExecuteAsync(connection, """
+            await Target.ExecuteAsync(connection, """
                 WITH letter AS (INSERT INTO letters (document_name, source_file_path, status, extraction_confidence) VALUES ('a.pdf', '/a.pdf', 'processed', 0.9) RETURNING id),
                      product AS (INSERT INTO letter_products (letter_id, product_identifier, range_label) SELECT id, 'LC1D09M7', 'TeSys D' FROM letter RETURNING id, letter_id)
                 INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence)
                 SELECT letter_id, id, 'LC1D09M7', 0.8 FROM product
                 """);
-            await ExecuteAsync(connection, "INSERT INTO processing_debug (letter_id, processing_step) SELECT id, 'ocr' FROM letters");
+            await Target.ExecuteAsync(connection, "INSERT INTO processing_debug (letter_id, processing_step) SELECT id, 'ocr' FROM letters");
             await transaction.CommitAsync();
         }
 
-        await ExecuteAsync(connection, "UPDATE letters SET status = 'failed', document_title = 'Sepam'");
-        await ExecuteAsync(connection, "SELECT fold_letter_statistics()");
+        await Target.ExecuteAsync(connection, "UPDATE letters SET status = 'failed', document_title = 'Sepam'");
+        await Target.ExecuteAsync(connection, "SELECT fold_letter_statistics()");
         Assert.Equal(1L, await ScalarAsync(connection, "SELECT value FROM letter_statistics_current WHERE metric = 'status' AND bucket = 'failed'"));
         Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM letter_search WHERE search_text LIKE '%sepam%'"));
         Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM letter_product_search WHERE letter_text LIKE '%sepam%'"));
 
-        await ExecuteAsync(connection, "DELETE FROM letter_products");
+        await Target.ExecuteAsync(connection, "DELETE FROM letter_products");
         Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM letter_product_search"));
-        await ExecuteAsync(connection, "DELETE FROM letters");
-        await ExecuteAsync(connection, "SELECT fold_letter_statistics()");
+        await Target.ExecuteAsync(connection, "DELETE FROM letters");
+        await Target.ExecuteAsync(connection, "SELECT fold_letter_statistics()");
         Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM letter_statistics_current"));
     }
 
@@ -224,12 +224,6 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : ICla
         }
 
         return privileges;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)

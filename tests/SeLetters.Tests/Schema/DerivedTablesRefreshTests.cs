@@ -58,38 +58,25 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
     public async Task A_delete_of_a_letter_the_refresh_is_rewriting_waits_for_it_and_neither_is_rolled_back()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
-        await using var refresher = await OpenAsync(database);
-        await ExecuteAsync(refresher, $"SELECT set_config('{BulkLoad.Setting}', 'on', false)");
+        await using var refresher = await Target.OpenAsync(database);
+        await Target.ExecuteAsync(refresher, $"SELECT set_config('{BulkLoad.Setting}', 'on', false)");
         // Loaded in bulk, so neither has derived rows yet: the refresh inserts them.
         var (x, y) = (await InsertLetterAsync(refresher), await InsertLetterAsync(refresher));
 
-        await using var writer = await OpenAsync(database);
+        await using var writer = await Target.OpenAsync(database);
         await using var writing = await writer.BeginTransactionAsync();
-        await ExecuteAsync(writer, $"UPDATE letters SET status = 'reviewed' WHERE id = {y}");
+        await Target.ExecuteAsync(writer, $"UPDATE letters SET status = 'reviewed' WHERE id = {y}");
         var refresh = BulkLoad.RefreshAsync(refresher);
         await WaitUntilBlockedAsync(database, refresher, refresh, "the refresh, on the claim of the letter being written");
 
-        await using var deleter = await OpenAsync(database);
-        var delete = ExecuteAsync(deleter, $"DELETE FROM letters WHERE id = {x}");
+        await using var deleter = await Target.OpenAsync(database);
+        var delete = Target.ExecuteAsync(deleter, $"DELETE FROM letters WHERE id = {x}");
         await WaitUntilBlockedAsync(database, deleter, delete, "the delete, on the letter the refresh rewrites");
         await writing.CommitAsync();
 
         await Task.WhenAll(refresh, delete);
         Assert.Equal(0, await Target.ScalarAsync<long>(database, $"SELECT count(*) FROM letters WHERE id = {x}"));
         await DerivedTables.AssertExactAsync(database);
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsync(string database)
-    {
-        var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<int> InsertLetterAsync(NpgsqlConnection connection)
@@ -101,7 +88,7 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
 
     private static async Task WaitUntilBlockedAsync(string database, NpgsqlConnection session, Task running, string what)
     {
-        await using var monitor = await OpenAsync(database);
+        await using var monitor = await Target.OpenAsync(database);
         await using var blocked = new NpgsqlCommand("SELECT cardinality(pg_blocking_pids(@pid)) > 0", monitor);
         blocked.Parameters.AddWithValue("pid", session.ProcessID);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -119,9 +106,8 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
     /// </summary>
     private static async Task<int> RefreshWhileLoadingAsync(string database, ConcurrentDictionary<int, bool> letters)
     {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await Execute($"SELECT set_config('{BulkLoad.Setting}', 'on', false)");
+        await using var connection = await Target.OpenAsync(database);
+        await Target.ExecuteAsync(connection, $"SELECT set_config('{BulkLoad.Setting}', 'on', false)");
         var refreshes = 0;
         for (var round = 0; round < Rounds; round++)
         {
@@ -159,19 +145,13 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
 
         return refreshes;
 
-        async Task Execute(string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
         async Task RetriedWhenRolledBackAsync(string sql)
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await Execute(sql);
+                    await Target.ExecuteAsync(connection, sql);
                     return;
                 }
                 catch (PostgresException exception) when (attempt < 10
@@ -228,8 +208,7 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
     {
         var random = new Random(99);
         var edits = 0;
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
+        await using var connection = await Target.OpenAsync(database);
         while (!refreshing.IsCompleted)
         {
             var ids = letters.Keys.ToArray();

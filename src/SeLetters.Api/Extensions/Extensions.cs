@@ -43,6 +43,7 @@ internal static class Extensions
             });
         builder.Services.AddScoped<LetterStore>();
         builder.Services.AddScoped<LetterSearch>();
+        builder.Services.AddSingleton<SearchPlanMemory>();
         builder.Services.AddScoped<LetterExportQuery>();
         builder.Services.AddHostedService<LetterStatisticsFolder>();
         builder.Services.AddOptions<LetterExportOptions>().BindConfiguration(LetterExportOptions.Section)

@@ -15,8 +15,11 @@ namespace SeLetters.Api.Letters;
 /// read straight into the page. Through EF Core, the query pipeline (expression trees, parameter extraction, entity
 /// materialisation) took more of the API's CPU than the two statements it sent.
 /// </summary>
-internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> options)
+internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> options, SearchPlanMemory plans)
 {
+    /// <summary>The page's letter columns follow the total, the strategy and the walk's budget.</summary>
+    private const int LetterColumns = 3;
+
     public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
     {
         // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
@@ -25,7 +28,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             await db.Database.OpenConnectionAsync(retryCancellation);
             try
             {
-                return await RunAsync((NpgsqlConnection)db.Database.GetDbConnection(), query, options.Value.SearchCountLimit, SearchTuning.Default, retryCancellation);
+                return await RunAsync((NpgsqlConnection)db.Database.GetDbConnection(), query, options.Value.SearchCountLimit, SearchTuning.Default, plans, retryCancellation);
             }
             finally
             {
@@ -35,32 +38,53 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         return found.Page;
     }
 
-    /// <summary>The page of a valid query, and which way the statement found it (walk, collect, ...).</summary>
+    /// <summary>
+    /// The page of a valid query, and which way the statement found it. With <paramref name="plans"/>, a search made
+    /// recently goes the way it went then, without the sample (<see cref="SearchPlanMemory"/>).
+    /// </summary>
     public static async Task<SearchOutcome> RunAsync(
-        NpgsqlConnection connection, LetterSearchQuery query, int countLimit, SearchTuning tuning, CancellationToken cancellationToken)
+        NpgsqlConnection connection, LetterSearchQuery query, int countLimit, SearchTuning tuning, SearchPlanMemory? plans,
+        CancellationToken cancellationToken)
     {
         var page = query.Page ?? 1;
         var limit = query.Limit ?? LetterSearchQuery.DefaultLimit;
         var pageEnd = (page - 1) * limit + limit;
+        // The walk goes on past the page to the count limit: then it has counted too.
+        var walkTarget = Math.Max(pageEnd, countLimit + 1);
         var term = Text(query.Search);
         var product = Text(query.Product);
+        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
+        DateTime? createdFrom = query.CreatedFrom is { First: var from } ? DateTime.SpecifyKind(from, DateTimeKind.Unspecified) : null;
+        DateTime? createdTo = query.CreatedTo is { Last: var to } ? DateTime.SpecifyKind(to, DateTimeKind.Unspecified) : null;
         var shape = new SearchShape(
             SortColumn(query), query.SortOrder != "asc", term.Match, product.Match,
-            query.Status is not null, query.CreatedFrom is not null, query.CreatedTo is not null,
-            query.MinConfidence is not null, query.MaxConfidence is not null);
+            query.Status is not null, createdFrom is not null, createdTo is not null,
+            query.MinConfidence is not null, query.MaxConfidence is not null, PlanGiven: false);
+        // A search without any condition walks without a sample: there is nothing to remember.
+        var key = plans is null || shape.Unconditional ? (SearchKey?)null
+            : new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, walkTarget);
+        var remembered = key is { } known ? plans!.Recall(known) : null;
 
-        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape), connection);
+        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape with { PlanGiven = remembered is not null }), connection);
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<int>("count_limit", countLimit));
         parameters.Add(new NpgsqlParameter<int>("limit", limit));
         parameters.Add(new NpgsqlParameter<int>("offset", pageEnd - limit));
         parameters.Add(new NpgsqlParameter<int>("page_end", pageEnd));
-        // The walk goes on past the page to the count limit: then it has counted too.
-        parameters.Add(new NpgsqlParameter<int>("walk_target", Math.Max(pageEnd, countLimit + 1)));
-        parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
-        parameters.Add(new NpgsqlParameter<double>("walk_rows_per_match", tuning.WalkRowsPerMatch));
-        parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
-        parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
+        parameters.Add(new NpgsqlParameter<int>("walk_target", walkTarget));
+        if (remembered is { } plan)
+        {
+            parameters.Add(new NpgsqlParameter<string>("strategy", plan.Strategy));
+            parameters.Add(new NpgsqlParameter<long>("walk_budget", plan.WalkBudget));
+        }
+        else if (!shape.Unconditional)
+        {
+            parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
+            parameters.Add(new NpgsqlParameter<double>("walk_rows_per_match", tuning.WalkRowsPerMatch));
+            parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
+            parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
+        }
+
         term.AddTo(parameters, "term");
         product.AddTo(parameters, "product");
         if (query.Status is { } status)
@@ -68,15 +92,14 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             parameters.Add(new NpgsqlParameter<string>("status", status));
         }
 
-        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
-        if (query.CreatedFrom is { First: var from })
+        if (createdFrom is { } fromValue)
         {
-            parameters.Add(new NpgsqlParameter<DateTime>("created_from", DateTime.SpecifyKind(from, DateTimeKind.Unspecified)) { NpgsqlDbType = NpgsqlDbType.Timestamp });
+            parameters.Add(new NpgsqlParameter<DateTime>("created_from", fromValue) { NpgsqlDbType = NpgsqlDbType.Timestamp });
         }
 
-        if (query.CreatedTo is { Last: var to })
+        if (createdTo is { } toValue)
         {
-            parameters.Add(new NpgsqlParameter<DateTime>("created_to", DateTime.SpecifyKind(to, DateTimeKind.Unspecified)) { NpgsqlDbType = NpgsqlDbType.Timestamp });
+            parameters.Add(new NpgsqlParameter<DateTime>("created_to", toValue) { NpgsqlDbType = NpgsqlDbType.Timestamp });
         }
 
         if (query.MinConfidence is { } min)
@@ -93,17 +116,26 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         var summaries = new List<LetterSummary>(limit);
         var total = 0;
         var strategy = "";
+        var walkBudget = 0L;
         while (await reader.ReadAsync(cancellationToken))
         {
             total = reader.GetInt32(0);
             strategy = reader.GetString(1);
-            if (!reader.IsDBNull(2))
+            walkBudget = reader.GetInt64(2);
+            if (!reader.IsDBNull(LetterColumns))
             {
                 summaries.Add(ReadSummary(reader));
             }
         }
 
-        return new SearchOutcome(new PagedResult<LetterSummary>(summaries, Math.Min(total, countLimit), page, limit, total > countLimit), strategy);
+        // A way is remembered for its lifetime from the sample that chose it, and changed only when a walk runs out.
+        if (key is { } searched && (remembered is null || strategy == "walk, collect"))
+        {
+            plans!.Remember(searched, strategy, walkBudget);
+        }
+
+        return new SearchOutcome(
+            new PagedResult<LetterSummary>(summaries, Math.Min(total, countLimit), page, limit, total > countLimit), strategy, remembered is not null);
     }
 
     /// <summary>
@@ -116,17 +148,17 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         query.SortBy is "status" && query.Status is not null ? "id" : query.SortBy ?? "created_at";
 
     private static LetterSummary ReadSummary(NpgsqlDataReader reader) => new(
-        reader.GetInt32(2),
-        reader.GetString(3),
-        OptionalString(reader, 4),
-        OptionalString(reader, 5),
-        reader.GetString(6),
-        OptionalString(reader, 7),
-        reader.IsDBNull(8) ? null : reader.GetFloat(8),
-        reader.IsDBNull(9) ? null : reader.GetFloat(9),
-        reader.IsDBNull(10) ? null : reader.GetDateTime(10),
-        reader.IsDBNull(11) ? null : reader.GetDateTime(11),
-        OptionalString(reader, 12));
+        reader.GetInt32(LetterColumns),
+        reader.GetString(LetterColumns + 1),
+        OptionalString(reader, LetterColumns + 2),
+        OptionalString(reader, LetterColumns + 3),
+        reader.GetString(LetterColumns + 4),
+        OptionalString(reader, LetterColumns + 5),
+        reader.IsDBNull(LetterColumns + 6) ? null : reader.GetFloat(LetterColumns + 6),
+        reader.IsDBNull(LetterColumns + 7) ? null : reader.GetFloat(LetterColumns + 7),
+        reader.IsDBNull(LetterColumns + 8) ? null : reader.GetDateTime(LetterColumns + 8),
+        reader.IsDBNull(LetterColumns + 9) ? null : reader.GetDateTime(LetterColumns + 9),
+        OptionalString(reader, LetterColumns + 10));
 
     private static string? OptionalString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
@@ -173,5 +205,8 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
     }
 }
 
-/// <summary>A search's page and the strategy its statement took (<c>walk</c>, <c>collect</c>, <c>walk, collect</c>, <c>walk, count</c>).</summary>
-internal sealed record SearchOutcome(PagedResult<LetterSummary> Page, string Strategy);
+/// <summary>
+/// A search's page, the strategy its statement took (<c>walk</c>, <c>collect</c>, <c>walk, collect</c>, <c>walk, count</c>)
+/// and whether that way was remembered from an earlier search rather than chosen from the sample.
+/// </summary>
+internal sealed record SearchOutcome(PagedResult<LetterSummary> Page, string Strategy, bool Remembered);

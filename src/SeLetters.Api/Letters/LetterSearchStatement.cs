@@ -27,8 +27,10 @@ namespace SeLetters.Api.Letters;
 /// without any condition walks without a sample, every letter being a match.
 /// </para>
 /// <para>
-/// The statement reports which way it went. Its parameters are named; their values are the only part that varies
-/// between searches of one shape, so each shape is one prepared statement.
+/// A way remembered from the same search a moment ago (<see cref="SearchPlanMemory"/>) is given as <c>@strategy</c> and
+/// <c>@walk_budget</c> instead, and the sample is left out. The statement reports which way it went and the walk's
+/// budget. Its parameters are named; their values are the only part that varies between searches of one shape, so each
+/// shape is one prepared statement.
 /// </para>
 /// </summary>
 internal static class LetterSearchStatement
@@ -57,8 +59,10 @@ internal static class LetterSearchStatement
                 WHERE {Contains("p.search_text", shape.Product, "product")}{(shape.Term == TextMatch.None ? "" : $" AND {Contains("p.letter_text", shape.Term, "term")}")}),
             """;
         // Without any condition every letter matches: the walk reads just the page and the count limit.
-        var plan = columns == "true" && text == "true" ? """
+        var plan = shape.Unconditional ? """
             plan AS (SELECT 'walk' AS strategy, @walk_target::bigint AS walk_budget),
+            """ : shape.PlanGiven ? """
+            plan AS (SELECT @strategy::text AS strategy, @walk_budget::bigint AS walk_budget),
             """ : $"""
             size AS (SELECT greatest(c.reltuples, 1)::float8 AS rows FROM pg_class c WHERE c.oid = 'letter_search'::regclass),
             sample AS MATERIALIZED (
@@ -105,9 +109,10 @@ internal static class LetterSearchStatement
                     CASE WHEN p.strategy = 'collect' THEN 'collect'
                          WHEN w.found < @page_end THEN 'walk, collect'
                          WHEN w.found <= @count_limit THEN 'walk, count'
-                         ELSE 'walk' END AS strategy
+                         ELSE 'walk' END AS strategy,
+                    p.walk_budget
                 FROM walk w, plan p)
-            SELECT o.total, o.strategy, l.id, l.document_name, l.document_type, l.document_title, l.source_file_path, l.file_hash,
+            SELECT o.total, o.strategy, o.walk_budget, l.id, l.document_name, l.document_type, l.document_title, l.source_file_path, l.file_hash,
                 l.processing_time_ms, l.extraction_confidence, l.created_at, l.updated_at, l.status
             FROM outcome o LEFT JOIN (page p JOIN letters l ON l.id = p.letter_id) ON true
             ORDER BY {keyOrder}
@@ -178,10 +183,17 @@ internal enum TextMatch
     Shorter,
 }
 
-/// <summary>What makes two searches one statement: the sort, how the texts are matched and which filters are given.</summary>
+/// <summary>
+/// What makes two searches one statement: the sort, how the texts are matched, which filters are given, and whether the
+/// way to the page is given (<see cref="SearchPlanMemory"/>) or chosen from the sample.
+/// </summary>
 internal readonly record struct SearchShape(
     string SortColumn, bool Descending, TextMatch Term, TextMatch Product,
-    bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence);
+    bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence, bool PlanGiven)
+{
+    /// <summary>Every letter matches: the walk reads the page and the count limit, nothing to choose.</summary>
+    public bool Unconditional => Term == TextMatch.None && Product == TextMatch.None && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
+}
 
 /// <summary>
 /// The numbers behind a search's choice of strategy (see <see cref="LetterSearchStatement"/>).

@@ -79,6 +79,38 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
+    public async Task The_same_search_again_goes_the_way_it_went_without_the_sample()
+    {
+        await using var connection = await LettersAsync();
+        var plans = new SearchPlanMemory();
+        var query = Query(search: "omega", sortBy: "id", sortOrder: "asc", page: 2);
+        var first = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
+        var again = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
+        var otherPage = await AssertAsNaiveAsync(connection, query with { Page = 3 }, SearchTuning.Default, plans: plans);
+        Assert.Equal(("collect", false), (first.Strategy, first.Remembered));
+        Assert.Equal(("collect", true), (again.Strategy, again.Remembered));
+        // Pages up to the count limit walk as far, so they share the way.
+        Assert.True(otherPage.Remembered);
+        Assert.False((await AssertAsNaiveAsync(connection, query with { SortOrder = "desc" }, SearchTuning.Default, plans: plans)).Remembered);
+    }
+
+    [Fact]
+    public async Task A_remembered_walk_that_runs_out_after_writes_still_finds_the_page_and_is_remembered_as_a_collect()
+    {
+        await using var connection = await LettersAsync();
+        var plans = new SearchPlanMemory();
+        var query = Query(search: "omega", sortBy: "id", sortOrder: "desc");
+        // The last 300 letters hold omega (but for 15 NULL titles): a walk of 150 finds the count limit's 101.
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, WalkWithBudget(150), plans: plans)).Strategy);
+        // 145 letters after them without it: the walk of 150 remembered now finds 5 of the page's 10.
+        await Target.ExecuteAsync(connection, "INSERT INTO letters (document_name, source_file_path) SELECT 'later_' || i || '.pdf', 'in/' || i FROM generate_series(1, 145) i");
+        var ranOut = await AssertAsNaiveAsync(connection, query, WalkWithBudget(150), plans: plans);
+        Assert.Equal(("walk, collect", true), (ranOut.Strategy, ranOut.Remembered));
+        var after = await AssertAsNaiveAsync(connection, query, WalkWithBudget(150), plans: plans);
+        Assert.Equal(("collect", true), (after.Strategy, after.Remembered));
+    }
+
+    [Fact]
     public async Task A_term_without_a_trigram_and_a_product_are_matched_either_way()
     {
         await using var connection = await LettersAsync();
@@ -92,8 +124,9 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     /// <summary>
-    /// Random letters (NULLs, NaN, ties, wildcards, non-BMP text), random writes between the searches, random queries and
-    /// a strategy forced at random: the page and the total are always the naive query's. Every write commits, as the
+    /// Random letters (NULLs, NaN, ties, wildcards, non-BMP text), random writes between the searches, random queries,
+    /// repeated, and a strategy forced at random or remembered from before the writes: the page and the total are always
+    /// the naive query's. Every write commits, as the
     /// API's do (a product's search row is written at commit); each case starts from an empty database of its own.
     /// </summary>
     [Fact]
@@ -102,8 +135,10 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         var database = await postgres.CreateMigratedDatabaseAsync();
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await Cases.SampleAsync(async (letters, steps) =>
+        await Cases.SampleAsync(async (letters, queries, remember, steps) =>
         {
+            // Searches repeat from a few queries per case: with a memory, a way chosen before the writes is taken after them.
+            var plans = remember ? new SearchPlanMemory() : null;
             await using (var empty = new NpgsqlCommand("TRUNCATE letters CASCADE", connection))
             {
                 await empty.ExecuteNonQueryAsync();
@@ -114,7 +149,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
             {
                 if (step.Search is { } search)
                 {
-                    await AssertAsNaiveAsync(connection, search.Query, search.Tuning, search.CountLimit);
+                    await AssertAsNaiveAsync(connection, queries[search.Query % queries.Length], search.Tuning, search.CountLimit, plans);
                 }
                 else if (ids.Count > 0)
                 {
@@ -144,9 +179,10 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         new(search, status, null, null, minConfidence, maxConfidence, product, sortBy, sortOrder, page, limit);
 
     /// <summary>Runs the search and the naive query on the same connection, and asserts they agree.</summary>
-    private static async Task<SearchOutcome> AssertAsNaiveAsync(NpgsqlConnection connection, LetterSearchQuery query, SearchTuning tuning, int countLimit = CountLimit)
+    private static async Task<SearchOutcome> AssertAsNaiveAsync(
+        NpgsqlConnection connection, LetterSearchQuery query, SearchTuning tuning, int countLimit = CountLimit, SearchPlanMemory? plans = null)
     {
-        var outcome = await LetterSearch.RunAsync(connection, query, countLimit, tuning, CancellationToken.None);
+        var outcome = await LetterSearch.RunAsync(connection, query, countLimit, tuning, plans, CancellationToken.None);
         var (ids, total) = await NaiveAsync(connection, query, countLimit);
         var found = outcome.Page.Data.Select(letter => letter.Id).ToList();
         Assert.True(ids.SequenceEqual(found) && Math.Min(total, countLimit) == outcome.Page.Total && (total > countLimit) == outcome.Page.TotalCapped,
@@ -307,11 +343,11 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerMatch: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1));
 
     private static readonly Gen<Step> Steps = Gen.Frequency(
-        (3, Gen.Select(Queries, Tunings, Gen.Int[1, 30], (query, tuning, countLimit) => new Step(new SearchStep(query, tuning, countLimit), null))),
+        (3, Gen.Select(Gen.Int[0, 3], Tunings, Gen.Int[1, 30], (query, tuning, countLimit) => new Step(new SearchStep(query, tuning, countLimit), null))),
         (1, Gen.Select(Gen.OneOf(WriteKind.Update, WriteKind.ChangeProducts, WriteKind.Delete), Gen.Int[0, 1000], Row,
             (kind, index, values) => new Step(null, new WriteStep(kind, index, values)))));
 
-    private static readonly Gen<(LetterRow[], Step[])> Cases = Gen.Select(Row.Array[0, 60], Steps.Array[1, 12]);
+    private static readonly Gen<(LetterRow[], LetterSearchQuery[], bool, Step[])> Cases = Gen.Select(Row.Array[0, 60], Queries.Array[1, 4], Gen.Bool, Steps.Array[1, 12]);
 
     private sealed record LetterRow(
         string Name, string? Title, string Path, float? ProcessingTime, float? Confidence, DateTime? Created, string? Status, string[] Products, string? Range)
@@ -340,7 +376,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         Delete,
     }
 
-    private sealed record SearchStep(LetterSearchQuery Query, SearchTuning Tuning, int CountLimit);
+    /// <summary>A search of the case's queries (the index taken modulo their number).</summary>
+    private sealed record SearchStep(int Query, SearchTuning Tuning, int CountLimit);
 
     private sealed record WriteStep(WriteKind Kind, int Index, LetterRow Values);
 

@@ -80,7 +80,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         else if (!shape.Unconditional)
         {
             parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
-            parameters.Add(new NpgsqlParameter<double>("walk_rows_per_match", tuning.WalkRowsPerMatch));
+            parameters.Add(new NpgsqlParameter<double>("walk_rows_per_collected_row", LetterSearchStatement.WalkRowsPerCollectedRow(shape, tuning)));
             parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
             parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
         }
@@ -128,10 +128,9 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             }
         }
 
-        // A way is remembered for its lifetime from the sample that chose it, and changed only when a walk runs out.
-        if (key is { } searched && (remembered is null || strategy == "walk, collect"))
+        if (key is { } searched)
         {
-            plans!.Remember(searched, strategy, walkBudget);
+            plans!.Learn(searched, remembered, strategy, walkBudget);
         }
 
         return new SearchOutcome(

@@ -20,9 +20,18 @@ internal sealed class SearchPlanMemory : IDisposable
 
     public SearchPlan? Recall(SearchKey key) => _plans.TryGetValue(key, out SearchPlan plan) ? plan : null;
 
-    /// <summary>Remembers how a search went: a walk that ran out of budget is remembered as a collect.</summary>
-    public void Remember(SearchKey key, string strategy, long walkBudget) =>
-        _plans.Set(key, new SearchPlan(strategy is "walk" or "walk, count" ? SearchPlan.Walk : SearchPlan.Collect, walkBudget), OnePlan);
+    /// <summary>
+    /// What a search that went <paramref name="strategy"/> teaches. A way chosen from the sample is remembered for its
+    /// lifetime, not extended by being taken again; a remembered walk that ran out of budget is remembered as a collect
+    /// from then on, as is a sampled one.
+    /// </summary>
+    public void Learn(SearchKey key, SearchPlan? remembered, string strategy, long walkBudget)
+    {
+        if (remembered is null || strategy == "walk, collect")
+        {
+            _plans.Set(key, new SearchPlan(strategy is "walk" or "walk, count" ? SearchPlan.Walk : SearchPlan.Collect, walkBudget), OnePlan);
+        }
+    }
 
     public void Dispose() => _plans.Dispose();
 }

@@ -16,7 +16,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     private const int CountLimit = 100;
 
     /// <summary>Walks whenever the sample finds enough matches, with a budget of <c>floor</c> letters.</summary>
-    private static SearchTuning WalkWithBudget(int floor) => new(WalkRowsPerMatch: 1e9, WalkBudgetFactor: 0, WalkBudgetFloor: floor);
+    private static SearchTuning WalkWithBudget(int floor) => new(WalkRowsPerCollectedRow: 1e9, WalkBudgetFactor: 0, WalkBudgetFloor: floor);
 
     // 3,000 letters: "alpha" in 90 % of the names, "rare" in 5 %, "omega" in the titles of the newest 10 %, "q" (no
     // trigram) in a third of the paths; ties in every sort column, NULLs in each nullable one, products on a quarter.
@@ -59,6 +59,48 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         // The newest tenth: first when sorted newest first, after 2,700 letters when oldest first.
         Assert.Equal("walk", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "desc"), SearchTuning.Default)).Strategy);
         Assert.Equal("collect", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "asc"), SearchTuning.Default)).Strategy);
+    }
+
+    [Fact]
+    public async Task A_filter_whose_matches_come_last_in_the_order_is_collected_not_walked()
+    {
+        await using var connection = await LettersAsync();
+        // Created from the 2,800th hour on: the newest letters. Oldest first, a walk would read 2,800 letters before them.
+        var query = Query(sortBy: "id", sortOrder: "asc") with { CreatedFrom = Bound("2024-04-27") };
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query with { SortOrder = "desc" }, SearchTuning.Default)).Strategy);
+    }
+
+    [Fact]
+    public async Task A_bound_on_the_sort_column_starts_the_walk_at_the_bound()
+    {
+        await using var connection = await LettersAsync();
+        // Sorted by date, the same filter bounds the walk's index: its matches come first.
+        var query = Query(sortBy: "created_at", sortOrder: "asc") with { CreatedFrom = Bound("2024-04-27") };
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
+    }
+
+    [Fact]
+    public async Task Letters_without_a_sort_value_come_first_descending_and_last_ascending_in_the_estimate()
+    {
+        await using var connection = await LettersAsync();
+        await Target.ExecuteAsync(connection, "INSERT INTO letters (document_name, source_file_path) SELECT 'untimed_' || i || '.pdf', 'in/u/' || i FROM generate_series(1, 300) i");
+        await Target.ExecuteAsync(connection, "ANALYZE letter_search");
+        // The untimed letters have no processing time: the first the walk reads descending, the last ascending.
+        var query = Query(search: "untimed", sortBy: "processing_time_ms", sortOrder: "desc");
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query with { SortOrder = "asc" }, SearchTuning.Default)).Strategy);
+    }
+
+    [Fact]
+    public async Task A_product_search_walks_the_sort_index_further_than_a_term_search_would()
+    {
+        await using var connection = await LettersAsync();
+        // Sepam: one letter in eight. A walk of 800 letters for 100 matches reads the sort index only, while a collect
+        // would look up each match's letter: walked. A filter beside the sort needs each letter's row: collected.
+        var query = Query(product: "sepam", sortBy: "created_at", sortOrder: "desc");
+        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query with { MinConfidence = 0f }, SearchTuning.Default)).Strategy);
     }
 
     [Fact]
@@ -114,7 +156,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     public async Task A_term_without_a_trigram_and_a_product_are_matched_either_way()
     {
         await using var connection = await LettersAsync();
-        foreach (var tuning in new[] { SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerMatch: 0) })
+        foreach (var tuning in new[] { SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerCollectedRow: 0) })
         {
             await AssertAsNaiveAsync(connection, Query(search: "q", sortBy: "status", sortOrder: "desc", page: 2), tuning);
             await AssertAsNaiveAsync(connection, Query(search: "/q/", product: "tesys", sortBy: "created_at", sortOrder: "asc"), tuning);
@@ -172,6 +214,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         await connection.OpenAsync();
         return connection;
     }
+
+    private static TimestampBound Bound(string text) => TimestampBound.TryParse(text, null, out var bound) ? bound : throw new FormatException(text);
 
     private static LetterSearchQuery Query(
         string? search = null, string? product = null, string? status = null, float? minConfidence = null, float? maxConfidence = null,
@@ -340,7 +384,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
 
     // The API's choice, a walk whenever possible, a collect always, a walk without budget, a sample of one page.
     private static readonly Gen<SearchTuning> Tunings = Gen.OneOf(
-        SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerMatch: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1));
+        SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerCollectedRow: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1));
 
     private static readonly Gen<Step> Steps = Gen.Frequency(
         (3, Gen.Select(Gen.Int[0, 3], Tunings, Gen.Int[1, 30], (query, tuning, countLimit) => new Step(new SearchStep(query, tuning, countLimit), null))),

@@ -62,7 +62,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             query.MinConfidence is not null, query.MaxConfidence is not null, PlanGiven: false);
         // A search without any condition walks without a sample: there is nothing to remember.
         var key = plans is null || shape.Unconditional ? (SearchKey?)null
-            : new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, walkTarget);
+            : new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, pageEnd, walkTarget);
         var remembered = key is { } known ? plans!.Recall(known) : null;
 
         await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape with { PlanGiven = remembered is not null }), connection);
@@ -81,6 +81,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         {
             parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
             parameters.Add(new NpgsqlParameter<double>("walk_rows_per_collected_row", LetterSearchStatement.WalkRowsPerCollectedRow(shape, tuning)));
+            parameters.Add(new NpgsqlParameter<double>("count_scan_speedup", tuning.CountScanSpeedup));
             parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
             parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
         }

@@ -23,27 +23,41 @@ internal sealed class SearchPlanMemory : IDisposable
     /// <summary>
     /// What a search that went <paramref name="strategy"/> teaches. A way chosen from the sample is remembered for its
     /// lifetime, not extended by being taken again; a remembered walk that ran out of budget is remembered as a collect
-    /// from then on, as is a sampled one.
+    /// from then on, as is a sampled one. A walk that filled its page and then counted apart (chosen so, or out of
+    /// budget before the count limit) walks only to its page next time.
     /// </summary>
     public void Learn(SearchKey key, SearchPlan? remembered, string strategy, long walkBudget)
     {
         if (remembered is null || strategy == "walk, collect")
         {
-            _plans.Set(key, new SearchPlan(strategy is "walk" or "walk, count" ? SearchPlan.Walk : SearchPlan.Collect, walkBudget), OnePlan);
+            var way = strategy switch
+            {
+                SearchPlan.Walk => SearchPlan.Walk,
+                SearchPlan.WalkToPageThenCount => SearchPlan.WalkToPageThenCount,
+                _ => SearchPlan.Collect,
+            };
+            _plans.Set(key, new SearchPlan(way, walkBudget), OnePlan);
         }
     }
 
     public void Dispose() => _plans.Dispose();
 }
 
-/// <summary>What makes two searches the same search: the statement's shape and every value it is run with.</summary>
+/// <summary>
+/// What makes two searches the same search: the statement's shape and every value it is run with (the page's end and
+/// the walk's target: a walk to the page is budgeted for its page).
+/// </summary>
 internal readonly record struct SearchKey(
     SearchShape Shape, string? Term, string? Product, string? Status, DateTime? CreatedFrom, DateTime? CreatedTo,
-    float? MinConfidence, float? MaxConfidence, int WalkTarget);
+    float? MinConfidence, float? MaxConfidence, int PageEnd, int WalkTarget);
 
-/// <summary>The way a search is sent: <see cref="Walk"/> with a budget of letters, or <see cref="Collect"/>.</summary>
+/// <summary>
+/// The way a search is sent: <see cref="Walk"/> to the page and the count limit, <see cref="WalkToPageThenCount"/>, each
+/// with a budget of letters, or <see cref="Collect"/>.
+/// </summary>
 internal readonly record struct SearchPlan(string Strategy, long WalkBudget)
 {
     public const string Walk = "walk";
+    public const string WalkToPageThenCount = "walk, count";
     public const string Collect = "collect";
 }

@@ -35,12 +35,17 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         """;
 
     [Fact]
-    public async Task A_term_in_most_letters_walks_the_sort_order()
+    public async Task A_term_in_most_letters_walks_to_its_page_and_counts_apart_in_the_tables_order()
     {
         await using var connection = await LettersAsync();
-        var outcome = await AssertAsNaiveAsync(connection, Query(search: "ALPHA", sortBy: "created_at", sortOrder: "desc", page: 3), SearchTuning.Default);
-        Assert.Equal("walk", outcome.Strategy);
+        // Nine letters in ten match, in any order: 33 letters walked for the page, 112 read in the table's order to count.
+        var plans = new SearchPlanMemory();
+        var query = Query(search: "ALPHA", sortBy: "created_at", sortOrder: "desc", page: 3);
+        var outcome = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
+        Assert.Equal("walk, count", outcome.Strategy);
         Assert.True(outcome.Page.TotalCapped);
+        var again = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
+        Assert.Equal(("walk, count", true), (again.Strategy, again.Remembered));
     }
 
     [Fact]
@@ -56,7 +61,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     public async Task A_term_whose_matches_come_last_in_the_order_is_collected_not_walked()
     {
         await using var connection = await LettersAsync();
-        // The newest tenth: first when sorted newest first, after 2,700 letters when oldest first.
+        // The newest tenth: first when sorted newest first, after 2,700 letters when oldest first. Newest first, the walk
+        // goes on to the count limit: counted apart in the table's order, 2,700 letters would come before the first match.
         Assert.Equal("walk", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "desc"), SearchTuning.Default)).Strategy);
         Assert.Equal("collect", (await AssertAsNaiveAsync(connection, Query(search: "omega", sortBy: "id", sortOrder: "asc"), SearchTuning.Default)).Strategy);
     }
@@ -93,13 +99,14 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
-    public async Task A_product_search_walks_the_sort_index_further_than_a_term_search_would()
+    public async Task A_product_search_walks_the_sort_index_further_than_a_search_that_reads_each_letter()
     {
         await using var connection = await LettersAsync();
-        // Sepam: one letter in eight. A walk of 800 letters for 100 matches reads the sort index only, while a collect
-        // would look up each match's letter: walked. A filter beside the sort needs each letter's row: collected.
-        var query = Query(product: "sepam", sortBy: "created_at", sortOrder: "desc");
-        Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
+        // Sepam: one letter in eight. Page 4 is about 320 letters into the order and the count limit's 101 matches about
+        // 800 into the table: more than the 375 matches a collect would look up one by one, but the walk reads the sort
+        // index alone. With a filter beside the sort, the walk reads each letter's row: collected.
+        var query = Query(product: "sepam", sortBy: "created_at", sortOrder: "desc", page: 4);
+        Assert.Equal("walk, count", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
         Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query with { MinConfidence = 0f }, SearchTuning.Default)).Strategy);
     }
 
@@ -131,8 +138,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         var otherPage = await AssertAsNaiveAsync(connection, query with { Page = 3 }, SearchTuning.Default, plans: plans);
         Assert.Equal(("collect", false), (first.Strategy, first.Remembered));
         Assert.Equal(("collect", true), (again.Strategy, again.Remembered));
-        // Pages up to the count limit walk as far, so they share the way.
-        Assert.True(otherPage.Remembered);
+        // Another page is another search: a walk to the page is budgeted for its page.
+        Assert.False(otherPage.Remembered);
         Assert.False((await AssertAsNaiveAsync(connection, query with { SortOrder = "desc" }, SearchTuning.Default, plans: plans)).Remembered);
     }
 
@@ -382,9 +389,11 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         (filters, sortBy, ascending, page, limit) => new LetterSearchQuery(
             filters.Item1, filters.Item3, filters.Item5, filters.Item6, filters.Item4, null, filters.Item2, sortBy, ascending ? "asc" : "desc", page, limit));
 
-    // The API's choice, a walk whenever possible, a collect always, a walk without budget, a sample of one page.
+    // The API's choice, a walk whenever possible, a collect always, a walk without budget, a sample of one page, a walk
+    // always to the count limit or always to the page only.
     private static readonly Gen<SearchTuning> Tunings = Gen.OneOf(
-        SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerCollectedRow: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1));
+        SearchTuning.Default, WalkWithBudget(1000), new SearchTuning(WalkRowsPerCollectedRow: 0), WalkWithBudget(2), new SearchTuning(SampleRows: 1),
+        WalkWithBudget(1000) with { CountScanSpeedup = 1e-9 }, WalkWithBudget(1000) with { CountScanSpeedup = 1e9 });
 
     private static readonly Gen<Step> Steps = Gen.Frequency(
         (3, Gen.Select(Gen.Int[0, 3], Tunings, Gen.Int[1, 30], (query, tuning, countLimit) => new Step(new SearchStep(query, tuning, countLimit), null))),

@@ -11,8 +11,9 @@ namespace SeLetters.Api.Letters;
 /// A page can be found two ways, and which is cheaper depends on where the matches lie in the sort order:
 /// <list type="bullet">
 /// <item><b>walk</b>: the sort order is walked through its index (<c>(column, letter_id)</c>), each letter's row tested as
-/// it comes, until the page and the count limit are reached. It costs one narrow row per letter passed, matching or not:
-/// cheap when matches are many and early, ruinous when the first letters of the order match nothing.</item>
+/// it comes, until the page and the count limit are reached (or the page only, the count made apart). It costs one
+/// narrow row per letter passed, matching or not: cheap when matches are many and early, ruinous when the first
+/// letters of the order match nothing.</item>
 /// <item><b>collect</b>: every match is found through the trigram index (or by a scan for a term too short for
 /// trigrams) and sorted. It costs one row per letter the index gives, wherever they lie.</item>
 /// </list>
@@ -92,16 +93,16 @@ internal static class LetterSearchStatement
                 FROM letter_search s TABLESAMPLE SYSTEM ((SELECT least(100, 100 * @sample_rows / rows) FROM size)) REPEATABLE (0)),
             sample_size AS (SELECT count(*) AS rows, count(*) FILTER (WHERE collected) AS collected FROM sample),
             share AS (SELECT (SELECT rows FROM sample_size) / (SELECT rows FROM size) AS sampled),
-            target_hit AS (
-                SELECT sort_key, letter_id FROM sample WHERE hit ORDER BY {keyOrder}
-                OFFSET (SELECT greatest(ceil(@walk_target * sampled) - 1, 0)::bigint FROM share) LIMIT 1),
-            page_hit AS (
-                SELECT sort_key, letter_id FROM sample WHERE hit ORDER BY {keyOrder}
-                OFFSET (SELECT greatest(ceil(@page_end * sampled) - 1, 0)::bigint FROM share) LIMIT 1),
+            first_hits AS MATERIALIZED (
+                SELECT sort_key, letter_id, row_number() OVER (ORDER BY {keyOrder}) AS position FROM (
+                    SELECT sort_key, letter_id FROM sample WHERE hit ORDER BY {keyOrder}
+                    LIMIT (SELECT ceil(@walk_target * sampled)::bigint FROM share)) h),
+            target_hit AS (SELECT * FROM first_hits WHERE position = (SELECT greatest(ceil(@walk_target * sampled), 1) FROM share)),
+            page_hit AS (SELECT * FROM first_hits WHERE position = (SELECT greatest(ceil(@page_end * sampled), 1) FROM share)),
             count_hit AS (
                 SELECT letter_id FROM sample WHERE hit ORDER BY letter_id
                 OFFSET (SELECT greatest(ceil((@count_limit + 1) * sampled) - 1, 0)::bigint FROM share) LIMIT 1),
-            estimate AS (
+            estimate AS MATERIALIZED (
                 SELECT z.rows, z.collected,
                     CASE WHEN t.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "t")}) END AS walk_rows,
                     CASE WHEN p.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "p")}) END AS page_rows,

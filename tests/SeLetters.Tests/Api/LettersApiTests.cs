@@ -210,8 +210,7 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IClassFixt
     {
         // The limit is the server's (Kestrel's): the in-memory test server has none.
         await using var kestrel = LettersApiFactory.For(_database, ("Api:MaxBodyBytes", "65536"));
-        kestrel.UseKestrel(0);
-        kestrel.StartServer();
+        kestrel.StartOnFreePort();
         using var writer = kestrel.CreateWriter();
         var letter = Letter();
         letter["raw_grok_json"] = new string('x', 100_000);

@@ -37,8 +37,7 @@ public sealed class LettersSite : IAsyncDisposable
         var database = await postgres.CreateMigratedDatabaseAsync();
         var api = LettersApiFactory.For(database);
         var web = new WebFactory(api);
-        web.UseKestrel(0);
-        web.StartServer();
+        web.StartOnFreePort();
         return new LettersSite(database, api, web);
     }
 

@@ -106,11 +106,11 @@ internal static class LetterSearchStatement
                 SELECT z.rows, z.collected,
                     CASE WHEN t.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "t")}) END AS walk_rows,
                     CASE WHEN p.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "p")}) END AS page_rows,
-                    coalesce((SELECT count(*) FROM sample r WHERE r.letter_id <= c.letter_id), z.rows) AS count_rows
+                    coalesce((SELECT count(*) FROM sample r WHERE r.letter_id <= c.letter_id), z.rows) / @count_scan_speedup AS count_cost
                 FROM sample_size z LEFT JOIN target_hit t ON true LEFT JOIN page_hit p ON true LEFT JOIN count_hit c ON true),
             choice AS (
-                SELECT CASE WHEN walk_rows <= page_rows + count_rows / @count_scan_speedup AND walk_rows <= @walk_rows_per_collected_row * collected THEN 'walk'
-                            WHEN page_rows + count_rows / @count_scan_speedup <= @walk_rows_per_collected_row * collected THEN 'walk, count'
+                SELECT CASE WHEN walk_rows <= page_rows + count_cost AND walk_rows <= @walk_rows_per_collected_row * collected THEN 'walk'
+                            WHEN page_rows + count_cost <= @walk_rows_per_collected_row * collected THEN 'walk, count'
                             ELSE 'collect' END AS strategy,
                     rows, walk_rows, page_rows
                 FROM estimate),
@@ -200,16 +200,16 @@ internal static class LetterSearchStatement
     /// </summary>
     private static string AtOrBefore(SearchShape shape, string row, string target)
     {
-        var (after, nullsFirst) = shape.Descending ? (">=", true) : ("<=", false);
+        var (atOrBefore, nullsFirst) = shape.Descending ? (">=", true) : ("<=", false);
         if (shape.SortColumn == "id")
         {
-            return $"{row}.letter_id {after} {target}.letter_id";
+            return $"{row}.letter_id {atOrBefore} {target}.letter_id";
         }
 
-        var keys = $"({row}.sort_key, {row}.letter_id) {after} ({target}.sort_key, {target}.letter_id)";
+        var keys = $"({row}.sort_key, {row}.letter_id) {atOrBefore} ({target}.sort_key, {target}.letter_id)";
         return nullsFirst
-            ? $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NULL AND {row}.letter_id {after} {target}.letter_id ELSE {row}.sort_key IS NULL OR {keys} END"
-            : $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NOT NULL OR {row}.letter_id {after} {target}.letter_id ELSE {row}.sort_key IS NOT NULL AND {keys} END";
+            ? $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NULL AND {row}.letter_id {atOrBefore} {target}.letter_id ELSE {row}.sort_key IS NULL OR {keys} END"
+            : $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NOT NULL OR {row}.letter_id {atOrBefore} {target}.letter_id ELSE {row}.sort_key IS NOT NULL AND {keys} END";
     }
 
     /// <summary>

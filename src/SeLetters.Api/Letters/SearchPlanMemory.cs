@@ -30,12 +30,7 @@ internal sealed class SearchPlanMemory : IDisposable
     {
         if (remembered is null || strategy == "walk, collect")
         {
-            var way = strategy switch
-            {
-                SearchPlan.Walk => SearchPlan.Walk,
-                SearchPlan.WalkToPageThenCount => SearchPlan.WalkToPageThenCount,
-                _ => SearchPlan.Collect,
-            };
+            var way = strategy is SearchPlan.Walk or SearchPlan.WalkToPageThenCount ? strategy : SearchPlan.Collect;
             _plans.Set(key, new SearchPlan(way, walkBudget), OnePlan);
         }
     }

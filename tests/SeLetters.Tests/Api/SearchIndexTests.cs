@@ -6,7 +6,6 @@ namespace SeLetters.Tests.Api;
 public sealed class SearchIndexTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Theory]
-    [InlineData("letters", "search_text", "idx_letters_search_text_trgm")]
     [InlineData("letter_product_search", "search_text", "idx_letter_product_search_trgm")]
     [InlineData("letter_product_search", "letter_text", "idx_letter_product_search_letter_text_trgm")]
     [InlineData("letter_search", "search_text", "idx_letter_search_trgm")]

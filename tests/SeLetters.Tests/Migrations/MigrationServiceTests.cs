@@ -17,7 +17,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres) : ICla
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014000_RangeAndFailedStepStatistics", "20261130040000_RefreshLocksLettersFirst", "20261130041000_LetterSearchSortIndexes"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014000_RangeAndFailedStepStatistics", "20261130040000_RefreshLocksLettersFirst", "20261130041000_LetterSearchSortIndexes", "20261130120000_LetterTextIndexedOnce"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]
@@ -31,9 +31,9 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres) : ICla
         await using var model = PostgresServerFixture.CreateContext(database);
         Assert.Equal(model.Database.GetMigrations(), await AppliedMigrationsAsync(database));
         // The seed's 27; the import's tables: 4 primary keys and the quarantine's unique (source_table, source_id); the
-        // search: 4 trigram indexes, 3 sort indexes on letters and 5 on letter_search, the primary keys of letter_product_search,
+        // search: 3 trigram indexes, 3 sort indexes on letters and 5 on letter_search, the primary keys of letter_product_search,
         // letter_search and derived_rows_pending; letter_statistics' primary key; letter_ranges' primary key and idx_debug_failed_step_latest.
-        Assert.Equal(50, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
+        Assert.Equal(49, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"));
         Assert.Equal(0, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
     }
 
@@ -53,6 +53,27 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres) : ICla
         await migrator.MigrateAsync();
         var differences = await migrated.DifferencesFromAsync(database);
         Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
+    [Fact]
+    public async Task The_letters_second_trigram_index_goes_and_so_does_an_interrupted_imports_record_to_build_it_again()
+    {
+        var database = await postgres.CreateEmptyDatabaseAsync();
+        await using var context = PostgresServerFixture.CreateContext(database);
+        var migrator = context.GetService<IMigrator>();
+        await migrator.MigrateAsync("20261130041000_LetterSearchSortIndexes");
+        // As an import killed during its bulk load leaves it: the index dropped, its definition recorded to build again.
+        await Target.ExecuteAsync(database, """
+            INSERT INTO import_dropped_indexes (index_name, table_name, definition)
+            VALUES ('idx_letters_search_text_trgm', 'letters', pg_get_indexdef('idx_letters_search_text_trgm'::regclass));
+            DROP INDEX idx_letters_search_text_trgm;
+            """);
+
+        await migrator.MigrateAsync();
+
+        Assert.Equal(0L, await Target.CountAsync(database, "import_dropped_indexes"));
+        Assert.Equal(0L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE tablename = 'letters' AND indexdef LIKE '%gin_trgm_ops%'"));
+        Assert.Equal(1L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM pg_indexes WHERE tablename = 'letter_search' AND indexdef LIKE '%gin_trgm_ops%'"));
     }
 
     [Fact]

@@ -56,9 +56,9 @@ public sealed class DroppedIndexRecordTests(PostgresServerFixture postgres) : IC
         var database = await postgres.CreateMigratedDatabaseAsync();
         var definitions = "SELECT string_agg(indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'letters'";
         var migrated = await Target.ScalarAsync<string>(database, definitions);
-        await RecordDroppedAsync(database, "idx_letters_search_text_trgm",
-            await Target.ScalarAsync<string>(database, "SELECT pg_get_indexdef('idx_letters_search_text_trgm'::regclass)"));
-        await Target.ExecuteAsync(database, "DROP INDEX idx_letters_search_text_trgm");
+        await RecordDroppedAsync(database, "idx_letters_raw_grok_gin",
+            await Target.ScalarAsync<string>(database, "SELECT pg_get_indexdef('idx_letters_raw_grok_gin'::regclass)"));
+        await Target.ExecuteAsync(database, "DROP INDEX idx_letters_raw_grok_gin");
 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();

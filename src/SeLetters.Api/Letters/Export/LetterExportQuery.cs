@@ -19,25 +19,12 @@ internal sealed class LetterExportQuery(LettersDbContext db)
     /// <summary>Every letter the search matches, unpaged, in the search's order: what an export writes.</summary>
     public IQueryable<Letter> SortedMatches(LetterSearchQuery query) => Sort(Matches(query), query.SortBy ?? "created_at", query.SortOrder != "asc");
 
-    /// <summary>The term and the product filter, the parts of a search matched against text through trigram indexes.</summary>
-    private IQueryable<Letter> FilterText(IQueryable<Letter> letters, LetterSearchQuery query)
-    {
-        if (!string.IsNullOrEmpty(query.Product))
-        {
-            // Materialised, so the letters with a matching product are found through the trigram indexes once, whatever
-            // the planner guesses about how they overlap with the other filters. Joined (one row per letter), not
-            // captured in Contains: EF Core would compile the query anew on every call.
-            return letters.Join(ProductMatches(query), l => l.Id, id => id, (l, _) => l);
-        }
-
-        if (!string.IsNullOrEmpty(query.Search))
-        {
-            var term = SearchPattern(query.Search);
-            return letters.Where(l => EF.Functions.Like(EF.Property<string>(l, SearchText.Property), term, LikePattern.Escape));
-        }
-
-        return letters;
-    }
+    /// <summary>
+    /// The term and the product filter, matched on the narrow rows the searches read, through their trigram indexes: the
+    /// letters' own search text has none (every stored letter would pay for a second index of the same text).
+    /// </summary>
+    private IQueryable<Letter> FilterText(IQueryable<Letter> letters, LetterSearchQuery query) =>
+        TextMatches(query) is { } matching ? letters.Join(matching, l => l.Id, id => id, (l, _) => l) : letters;
 
     /// <summary>The filters on the letters' own columns.</summary>
     private static IQueryable<Letter> FilterColumns(IQueryable<Letter> letters, LetterSearchQuery query)
@@ -72,18 +59,28 @@ internal sealed class LetterExportQuery(LettersDbContext db)
     }
 
     /// <summary>
-    /// The ids of the letters with a product matching <c>?product=</c> and, given <c>?search=</c>, whose own text matches
-    /// it: the product search row carries the letter's search text too, so both are matched on one narrow row.
+    /// The ids of the letters whose text matches <c>?search=</c> or, given <c>?product=</c>, that have a matching
+    /// product (and a matching text: the product search row carries the letter's search text too, so both are matched
+    /// on one narrow row). Materialised, so the matches are found through the trigram indexes once, whatever the planner
+    /// guesses about how they overlap with the other filters; joined (one row per letter), not captured in Contains: EF
+    /// Core would compile the query anew on every call. Null when the search has neither.
     /// </summary>
-    private IQueryable<int> ProductMatches(LetterSearchQuery query)
+    private IQueryable<int>? TextMatches(LetterSearchQuery query)
     {
-        var product = SearchPattern(query.Product!);
         var term = string.IsNullOrEmpty(query.Search) ? null : SearchPattern(query.Search);
-        var rows = """SELECT letter_id AS "Value" FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\'"""
-            + (term is null ? "" : """ AND letter_text LIKE {1} ESCAPE '\'""");
-        object[] patterns = term is null ? [product] : [product, term];
-        return db.Database.SqlQuery<int>(FormattableStringFactory.Create($"""WITH matching AS MATERIALIZED ({rows}) SELECT "Value" FROM matching""", patterns));
+        if (string.IsNullOrEmpty(query.Product))
+        {
+            return term is null ? null : Ids("""SELECT letter_id AS "Value" FROM letter_search WHERE search_text LIKE {0} ESCAPE '\'""", term);
+        }
+
+        var product = SearchPattern(query.Product);
+        return term is null
+            ? Ids("""SELECT letter_id AS "Value" FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\'""", product)
+            : Ids("""SELECT letter_id AS "Value" FROM letter_product_search WHERE search_text LIKE {0} ESCAPE '\' AND letter_text LIKE {1} ESCAPE '\'""", product, term);
     }
+
+    private IQueryable<int> Ids(string rows, params object[] patterns) =>
+        db.Database.SqlQuery<int>(FormattableStringFactory.Create($"""WITH matching AS MATERIALIZED ({rows}) SELECT "Value" FROM matching""", patterns));
 
     /// <summary>A LIKE pattern for the lower-cased search text, the term's own wildcards taken literally.</summary>
     private static string SearchPattern(string term) => LikePattern.Contains(term.ToLowerInvariant());

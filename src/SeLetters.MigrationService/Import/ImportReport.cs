@@ -52,6 +52,9 @@ internal sealed class ImportSection
 
     /// <summary>How long the import waited, after its last table, for the index builds still running.</summary>
     public double IndexBuildWaitSeconds { get; set; }
+
+    /// <summary>How long the VACUUM (ANALYZE) of the written tables took, after the derived tables' refresh.</summary>
+    public double VacuumSeconds { get; set; }
 }
 
 internal sealed class TableImport

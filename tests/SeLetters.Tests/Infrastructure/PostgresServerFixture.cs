@@ -133,6 +133,9 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             var maintenance = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(timeout.Token))
             {
                 Database = "postgres",
+                // One server on 2 cores serves every test at once; while a load test saturates it, a new backend took
+                // longer than the default 15 s to start (CI, a database created beside ConcurrencyTests).
+                Timeout = 60,
             }.ConnectionString;
 
             var shared = new SharedServer(app, dataDirectory, maintenance);

@@ -32,8 +32,10 @@ public sealed class StoreCostTests(PostgresServerFixture postgres)
             large.Add(await StoreAsync(writer, 3200));
         }
 
+        // 16 times the products: 16 times the time if linear with nothing fixed, 24 if n log n (the string_agg's sort, a
+        // GIN entry per trigram of a text 16 times as long), 256 if every product rewrote the letter's derived rows.
         var ratio = Median(large) / Median(small);
-        Assert.True(ratio <= 16, $"3,200 products took {ratio:F1} times as long as 200 (medians {Median(large):F3} s, {Median(small):F3} s)");
+        Assert.True(ratio <= 32, $"3,200 products took {ratio:F1} times as long as 200 (medians {Median(large):F3} s, {Median(small):F3} s)");
     }
 
     /// <summary>Stores a letter with that many products, each with a match, and returns the seconds it took.</summary>

@@ -13,6 +13,9 @@ public static class BulkLoad
 
     private static readonly string[] Refreshes = ["refresh_letter_product_search", "refresh_letter_search", "refresh_letter_statistics"];
 
+    /// <summary>The tables the refreshes write (<c>refresh_letter_statistics</c> writes the ranges and the totals).</summary>
+    public static IReadOnlyList<string> DerivedTables { get; } = ["letter_search", "letter_product_search", "letter_ranges", "letter_statistics"];
+
     /// <summary>
     /// Rebuilds everything the triggers would have maintained, exactly, whoever writes meanwhile. Each refresh runs in a
     /// transaction of its own: each claims its letters in id order, but one transaction holding the first refresh's

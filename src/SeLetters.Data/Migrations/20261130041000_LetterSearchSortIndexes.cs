@@ -16,56 +16,11 @@ namespace SeLetters.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letter_search_created_at') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letter_search_created_at;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letter_search_created_at ON letter_search (created_at, letter_id)", suppressTransaction: true);
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letter_search_document_name') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letter_search_document_name;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letter_search_document_name ON letter_search (document_name, letter_id)", suppressTransaction: true);
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letter_search_extraction_confidence') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letter_search_extraction_confidence;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letter_search_extraction_confidence ON letter_search (extraction_confidence, letter_id)", suppressTransaction: true);
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letter_search_processing_time') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letter_search_processing_time;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letter_search_processing_time ON letter_search (processing_time_ms, letter_id)", suppressTransaction: true);
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letter_search_status') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letter_search_status;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letter_search_status ON letter_search (status, letter_id)", suppressTransaction: true);
+            migrationBuilder.CreateIndexConcurrently("idx_letter_search_created_at", "ON letter_search (created_at, letter_id)");
+            migrationBuilder.CreateIndexConcurrently("idx_letter_search_document_name", "ON letter_search (document_name, letter_id)");
+            migrationBuilder.CreateIndexConcurrently("idx_letter_search_extraction_confidence", "ON letter_search (extraction_confidence, letter_id)");
+            migrationBuilder.CreateIndexConcurrently("idx_letter_search_processing_time", "ON letter_search (processing_time_ms, letter_id)");
+            migrationBuilder.CreateIndexConcurrently("idx_letter_search_status", "ON letter_search (status, letter_id)");
         }
 
         /// <inheritdoc />

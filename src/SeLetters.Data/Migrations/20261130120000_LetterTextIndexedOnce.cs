@@ -23,18 +23,7 @@ namespace SeLetters.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('idx_letters_search_text_trgm') AND NOT indisvalid) THEN
-                        DROP INDEX idx_letters_search_text_trgm;
-                    END IF;
-                END
-                $$
-                """);
-            migrationBuilder.Sql(
-                "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_letters_search_text_trgm ON letters USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)",
-                suppressTransaction: true);
+            migrationBuilder.CreateIndexConcurrently("idx_letters_search_text_trgm", "ON letters USING gin (search_text gin_trgm_ops) WITH (fastupdate = off)");
         }
     }
 }

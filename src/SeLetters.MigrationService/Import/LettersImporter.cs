@@ -121,8 +121,7 @@ internal sealed partial class LettersImporter(ImportVerifier verifier, ImportTel
     /// </summary>
     private static async Task VacuumAsync(NpgsqlConnection connection, List<TableLoad> loads, CancellationToken cancellationToken)
     {
-        string[] derived = ["letter_search", "letter_product_search", "letter_ranges", "letter_statistics"];
-        await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", loads.Select(load => load.Name).Concat(derived))}", connection);
+        await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", loads.Select(load => load.Name).Concat(BulkLoad.DerivedTables))}", connection);
         await vacuum.ExecuteNonQueryAsync(cancellationToken);
     }
 

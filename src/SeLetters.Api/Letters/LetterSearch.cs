@@ -60,7 +60,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             SortColumn(query), query.SortOrder != "asc", term.Match, product.Match,
             query.Status is not null, createdFrom is not null, createdTo is not null,
             query.MinConfidence is not null, query.MaxConfidence is not null, PlanGiven: false);
-        // A search without any condition walks without a sample: there is nothing to remember.
+        // A search without any condition has nothing to choose, so nothing to remember.
         var key = plans is null || shape.Unconditional ? (SearchKey?)null
             : new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, pageEnd, walkTarget);
         var remembered = key is { } known ? plans!.Recall(known) : null;

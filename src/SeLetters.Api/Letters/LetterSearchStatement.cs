@@ -31,8 +31,8 @@ namespace SeLetters.Api.Letters;
 /// the collect's; it is given a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate, and when
 /// that runs out before the page is full, the matches are collected after all (<c>walk, collect</c>); when it runs out
 /// after the page but before the count limit, the matches are counted apart too. The budget counts every letter the
-/// walk reads, matching or not, but a filter that bounds the sort column makes the walk start and stop at its bound; a
-/// search without any condition walks without a sample, every letter being a match.
+/// walk reads, matching or not, but a filter that bounds the sort column makes the walk start and stop at its bound. A
+/// search without any condition has a statement of its own (<see cref="Unconditional"/>).
 /// </para>
 /// <para>
 /// A way remembered from the same search a moment ago (<see cref="SearchPlanMemory"/>) is given as <c>@strategy</c> and
@@ -64,6 +64,11 @@ internal static class LetterSearchStatement
         var direction = shape.Descending ? "DESC" : "ASC";
         var order = shape.SortColumn == "id" ? $"s.letter_id {direction}" : $"{key} {direction}, s.letter_id {direction}";
         var keyOrder = $"sort_key {direction}, letter_id {direction}";
+        if (shape.Unconditional)
+        {
+            return Unconditional(key, order, keyOrder);
+        }
+
         var (boundList, filterList) = ColumnConditions(shape);
         var (bounds, filters) = (Conjunction(boundList), Conjunction(filterList));
         var text = TextCondition(shape);
@@ -81,10 +86,7 @@ internal static class LetterSearchStatement
                 SELECT p.letter_id FROM letter_product_search p
                 WHERE {Contains("p.search_text", shape.Product, "product")}{(shape.Term == TextMatch.None ? "" : $" AND {Contains("p.letter_text", shape.Term, "term")}")}),
             """;
-        // Without any condition every letter matches: the walk reads just the page and the count limit.
-        var plan = shape.Unconditional ? """
-            plan AS (SELECT 'walk' AS strategy, @walk_target::bigint AS walk_budget),
-            """ : shape.PlanGiven ? """
+        var plan = shape.PlanGiven ? """
             plan AS (SELECT @strategy::text AS strategy, @walk_budget::bigint AS walk_budget),
             """ : $"""
             size AS (SELECT greatest(c.reltuples, 1)::float8 AS rows FROM pg_class c WHERE c.oid = 'letter_search'::regclass),
@@ -152,12 +154,31 @@ internal static class LetterSearchStatement
                          ELSE 'walk' END AS strategy,
                     p.walk_budget
                 FROM walk w, plan p)
-            SELECT o.total, o.strategy, o.walk_budget, l.id, l.document_name, l.document_type, l.document_title, l.source_file_path, l.file_hash,
-                l.processing_time_ms, l.extraction_confidence, l.created_at, l.updated_at, l.status
-            FROM outcome o LEFT JOIN (page p JOIN letters l ON l.id = p.letter_id) ON true
-            ORDER BY {keyOrder}
+            {PageOfLetters(keyOrder)}
             """;
     }
+
+    /// <summary>
+    /// Every letter matches a search without any condition, so there is nothing to choose and nothing to walk past: the
+    /// page is read at its offset in the sort index, and the count reads the first rows of the narrowest index up to the
+    /// count limit. Through the general statement's walk to the count limit, the 1,001 rows it materialised and its
+    /// larger plan took 1.7 of the 3–5 ms of such a search at 100,000 letters.
+    /// </summary>
+    private static string Unconditional(string key, string order, string keyOrder) => $"""
+        WITH outcome AS (
+            SELECT count(*)::int AS total, 'walk, count' AS strategy, @page_end::bigint AS walk_budget
+            FROM (SELECT FROM letter_search LIMIT @count_limit + 1) c),
+        page AS (SELECT s.letter_id, {key} AS sort_key FROM letter_search s ORDER BY {order} LIMIT @limit OFFSET @offset)
+        {PageOfLetters(keyOrder)}
+        """;
+
+    /// <summary>The outcome's row for each letter of the page (or one row without a letter for an empty page), in order.</summary>
+    private static string PageOfLetters(string keyOrder) => $"""
+        SELECT o.total, o.strategy, o.walk_budget, l.id, l.document_name, l.document_type, l.document_title, l.source_file_path, l.file_hash,
+            l.processing_time_ms, l.extraction_confidence, l.created_at, l.updated_at, l.status
+        FROM outcome o LEFT JOIN (page p JOIN letters l ON l.id = p.letter_id) ON true
+        ORDER BY {keyOrder}
+        """;
 
     /// <summary>The search text and the product, each matched on its own row (see <see cref="Contains"/>).</summary>
     private static string TextCondition(SearchShape shape) =>

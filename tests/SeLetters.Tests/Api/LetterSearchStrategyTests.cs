@@ -49,6 +49,20 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
+    public async Task A_search_without_any_condition_reads_its_page_at_its_offset_and_counts_apart()
+    {
+        await using var connection = await LettersAsync();
+        // Letters without a sort value come first descending (page 7 of processing times) and last ascending (the last page).
+        foreach (var (sortBy, sortOrder, page) in new[] { ("processing_time_ms", "desc", 7), ("extraction_confidence", "asc", 300), ("id", "desc", 2) })
+        {
+            var capped = await AssertAsNaiveAsync(connection, Query(sortBy: sortBy, sortOrder: sortOrder, page: page), SearchTuning.Default);
+            Assert.Equal(("walk, count", true), (capped.Strategy, capped.Page.TotalCapped));
+            var exact = await AssertAsNaiveAsync(connection, Query(sortBy: sortBy, sortOrder: sortOrder, page: page), SearchTuning.Default, countLimit: 5000);
+            Assert.Equal((3000, false), (exact.Page.Total, exact.Page.TotalCapped));
+        }
+    }
+
+    [Fact]
     public async Task A_term_in_few_letters_is_collected_through_the_trigram_index()
     {
         await using var connection = await LettersAsync();

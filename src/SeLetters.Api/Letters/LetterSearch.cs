@@ -39,8 +39,9 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
     }
 
     /// <summary>
-    /// The page of a valid query, and which way the statement found it. With <paramref name="plans"/>, a search made
-    /// recently goes the way it went then, without the sample (<see cref="SearchPlanMemory"/>).
+    /// The page of a valid query, and which way the statement found it: the way chosen from a sample
+    /// (<see cref="SearchEstimate"/>), read for this search alone without <paramref name="plans"/>; with them, the sample
+    /// of the last seconds, and a search made recently goes the way it went then (<see cref="SearchPlanMemory"/>).
     /// </summary>
     public static async Task<SearchOutcome> RunAsync(
         NpgsqlConnection connection, LetterSearchQuery query, int countLimit, SearchTuning tuning, SearchPlanMemory? plans,
@@ -59,31 +60,29 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         var shape = new SearchShape(
             SortColumn(query), query.SortOrder != "asc", term.Match, product.Match,
             query.Status is not null, createdFrom is not null, createdTo is not null,
-            query.MinConfidence is not null, query.MaxConfidence is not null, PlanGiven: false);
+            query.MinConfidence is not null, query.MaxConfidence is not null);
+        var search = new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, pageEnd, walkTarget);
         // A search without any condition has nothing to choose, so nothing to remember.
-        var key = plans is null || shape.Unconditional ? (SearchKey?)null
-            : new SearchKey(shape, term.Lower, product.Lower, query.Status, createdFrom, createdTo, query.MinConfidence, query.MaxConfidence, pageEnd, walkTarget);
-        var remembered = key is { } known ? plans!.Recall(known) : null;
+        SearchPlan? remembered = null, way = null;
+        if (!shape.Unconditional)
+        {
+            remembered = plans?.Recall(search);
+            way = remembered ?? SearchEstimate.Choose(search, countLimit, plans is null
+                ? await SearchSample.ReadAsync(connection, tuning.SampleRows, cancellationToken)
+                : await plans.SampleAsync(connection, tuning.SampleRows, cancellationToken), tuning);
+        }
 
-        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape with { PlanGiven = remembered is not null }), connection);
+        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape), connection);
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<int>("count_limit", countLimit));
         parameters.Add(new NpgsqlParameter<int>("limit", limit));
         parameters.Add(new NpgsqlParameter<int>("offset", pageEnd - limit));
         parameters.Add(new NpgsqlParameter<int>("page_end", pageEnd));
         parameters.Add(new NpgsqlParameter<int>("walk_target", walkTarget));
-        if (remembered is { } plan)
+        if (way is { } plan)
         {
             parameters.Add(new NpgsqlParameter<string>("strategy", plan.Strategy));
             parameters.Add(new NpgsqlParameter<long>("walk_budget", plan.WalkBudget));
-        }
-        else if (!shape.Unconditional)
-        {
-            parameters.Add(new NpgsqlParameter<int>("sample_rows", tuning.SampleRows));
-            parameters.Add(new NpgsqlParameter<double>("walk_rows_per_collected_row", LetterSearchStatement.WalkRowsPerCollectedRow(shape, tuning)));
-            parameters.Add(new NpgsqlParameter<double>("count_scan_speedup", tuning.CountScanSpeedup));
-            parameters.Add(new NpgsqlParameter<double>("walk_budget_factor", tuning.WalkBudgetFactor));
-            parameters.Add(new NpgsqlParameter<int>("walk_budget_floor", tuning.WalkBudgetFloor));
         }
 
         term.AddTo(parameters, "term");
@@ -129,9 +128,9 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             }
         }
 
-        if (key is { } searched)
+        if (way is not null)
         {
-            plans!.Learn(searched, remembered, strategy, walkBudget);
+            plans?.Learn(search, remembered, strategy, walkBudget);
         }
 
         return new SearchOutcome(

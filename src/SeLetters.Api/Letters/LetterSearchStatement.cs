@@ -3,60 +3,29 @@ using System.Collections.Concurrent;
 namespace SeLetters.Api.Letters;
 
 /// <summary>
-/// The one SQL statement of a search, for one <see cref="SearchShape"/>: it counts the matches (up to the count limit),
-/// chooses how to find its page and finds it, all in one round trip. Every part reads <c>letter_search</c>, one narrow row
-/// per letter (its lower-cased search text and the columns searches filter and sort on, rewritten at the commit of the
-/// writing transaction, so exact after every committed write); only the page's letters are read from <c>letters</c>.
-/// <para>
-/// A page can be found two ways, and which is cheaper depends on where the matches lie in the sort order:
+/// The one SQL statement of a search, for one <see cref="SearchShape"/>: it finds the page the way it is given
+/// (<c>@strategy</c> and <c>@walk_budget</c>, chosen by <see cref="SearchEstimate"/> or remembered by
+/// <see cref="SearchPlanMemory"/>) and counts the matches up to the count limit, in one round trip. Every part reads
+/// <c>letter_search</c>, one narrow row per letter (its lower-cased search text and the columns searches filter and sort
+/// on, rewritten at the commit of the writing transaction, so exact after every committed write); only the page's
+/// letters are read from <c>letters</c>.
 /// <list type="bullet">
-/// <item><b>walk</b>: the sort order is walked through its index (<c>(column, letter_id)</c>), each letter's row tested as
-/// it comes, until the page and the count limit are reached (or the page only, the count made apart). It costs one
-/// narrow row per letter passed, matching or not: cheap when matches are many and early, ruinous when the first
-/// letters of the order match nothing.</item>
-/// <item><b>collect</b>: every match is found through the trigram index (or by a scan for a term too short for
-/// trigrams) and sorted. It costs one row per letter the index gives, wherever they lie.</item>
+/// <item><c>walk</c>: the sort index (<c>(column, letter_id)</c>) is walked, each letter's row tested as it comes, up to
+/// the page and the count limit, and at most <c>@walk_budget</c> letters;</item>
+/// <item><c>walk, count</c>: the same walk stops at the page's end, and the matches are counted apart up to the count limit;</item>
+/// <item><c>collect</c>: every match is found through the trigram index (a term too short for trigrams, by a scan; without
+/// a text, through the filter's index) and sorted.</item>
 /// </list>
-/// The choice is made from a sample of about <see cref="SearchTuning.SampleRows"/> rows (<c>TABLESAMPLE SYSTEM</c>, the
-/// same pages every time). The match that a walk would reach its target with (the page's end and the count limit) is
-/// found among the sample's matches in the requested order (a top-k, not a sort of the whole sample), and the sample's
-/// letters at or before it tell how many letters the walk would read; the sample's letters that a collect's index would
-/// give (the text's matches before the filters thin them out; without a text, the matches) tell how many a collect
-/// would read; both are scaled to the table. A walk to the count limit can cost far more than one to the page: where
-/// the matches thin out after the page (pdf with a confidence filter sorted by processing time: 22,411 letters read
-/// for 1,001 matches, 100,000 letters), the walk stops at the page's end and the matches are counted apart, in the
-/// table's order, up to the count limit (<c>walk, count</c>); the sample's matches in id order (the table's order as an
-/// import leaves it) estimate that count's letters, each <see cref="SearchTuning.CountScanSpeedup"/> times cheaper than
-/// one walked. The cheaper walk is taken when its letters cost no more than <see cref="WalkRowsPerCollectedRow"/> times
-/// the collect's; it is given a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate, and when
-/// that runs out before the page is full, the matches are collected after all (<c>walk, collect</c>); when it runs out
-/// after the page but before the count limit, the matches are counted apart too. The budget counts every letter the
-/// walk reads, matching or not, but a filter that bounds the sort column makes the walk start and stop at its bound. A
-/// search without any condition has a statement of its own (<see cref="Unconditional"/>).
-/// </para>
-/// <para>
-/// A way remembered from the same search a moment ago (<see cref="SearchPlanMemory"/>) is given as <c>@strategy</c> and
-/// <c>@walk_budget</c> instead, and the sample is left out. The statement reports which way it went and the walk's
-/// budget. Its parameters are named; their values are the only part that varies between searches of one shape, so each
-/// shape is one prepared statement.
-/// </para>
+/// A walk whose budget runs out before the page is full collects after all (<c>walk, collect</c>), one that runs out after
+/// the page but before the count limit counts apart: whichever way is given, the page and the total are exact. The
+/// statement reports the way it went and the walk's budget. Its parameters are named; their values are the only part
+/// that varies between searches of one shape, so each shape is one prepared statement.
 /// </summary>
 internal static class LetterSearchStatement
 {
     private static readonly ConcurrentDictionary<SearchShape, string> Statements = new();
 
     public static string For(SearchShape shape) => Statements.GetOrAdd(shape, Build);
-
-    /// <summary>
-    /// How many letters a walk may read for the cost of one letter a collect reads. A walk that tests nothing on the
-    /// letters' search rows (a product, or no text, and no filter but the sort column's bounds) reads the sort index
-    /// alone, while a collect of a product's matches still looks each one up: at 1,000,000 letters, 0.5 us a letter
-    /// walked against 8 us a product match collected.
-    /// </summary>
-    public static double WalkRowsPerCollectedRow(SearchShape shape, SearchTuning tuning) =>
-        ColumnConditions(shape).Filters.Count == 0 && (shape.Product != TextMatch.None || shape.Term == TextMatch.None)
-            ? tuning.WalkRowsPerCollectedRow * tuning.IndexWalkSpeedup
-            : tuning.WalkRowsPerCollectedRow;
 
     private static string Build(SearchShape shape)
     {
@@ -73,9 +42,6 @@ internal static class LetterSearchStatement
         var (bounds, filters) = (Conjunction(boundList), Conjunction(filterList));
         var text = TextCondition(shape);
         var predicate = $"{bounds} AND {filters} AND {text}";
-        // A collect reads every letter its index gives: the text's matches, which the filters then thin out; without a
-        // text, the matches of a filter's own index.
-        var collected = shape.Term == TextMatch.None && shape.Product == TextMatch.None ? predicate : text;
         // In the walk, the product test stays a hashed subplan, built once and probed for each letter passed. As a plain
         // IN it became a join, and a generic plan (which estimates two product matches) made that a nested loop over
         // every product match for every letter passed: tesys in 8 % of 100,000 letters, sorted by status, 11 s
@@ -86,46 +52,9 @@ internal static class LetterSearchStatement
                 SELECT p.letter_id FROM letter_product_search p
                 WHERE {Contains("p.search_text", shape.Product, "product")}{(shape.Term == TextMatch.None ? "" : $" AND {Contains("p.letter_text", shape.Term, "term")}")}),
             """;
-        var plan = shape.PlanGiven ? """
-            plan AS (SELECT @strategy::text AS strategy, @walk_budget::bigint AS walk_budget),
-            """ : $"""
-            size AS (SELECT greatest(c.reltuples, 1)::float8 AS rows FROM pg_class c WHERE c.oid = 'letter_search'::regclass),
-            sample AS MATERIALIZED (
-                SELECT s.letter_id, {key} AS sort_key, {bounds} AS walked, {predicate} AS hit, {collected} AS collected
-                FROM letter_search s TABLESAMPLE SYSTEM ((SELECT least(100, 100 * @sample_rows / rows) FROM size)) REPEATABLE (0)),
-            sample_size AS (SELECT count(*) AS rows, count(*) FILTER (WHERE collected) AS collected FROM sample),
-            share AS (SELECT (SELECT rows FROM sample_size) / (SELECT rows FROM size) AS sampled),
-            first_hits AS MATERIALIZED (
-                SELECT sort_key, letter_id, row_number() OVER (ORDER BY {keyOrder}) AS position FROM (
-                    SELECT sort_key, letter_id FROM sample WHERE hit ORDER BY {keyOrder}
-                    LIMIT (SELECT ceil(@walk_target * sampled)::bigint FROM share)) h),
-            target_hit AS (SELECT * FROM first_hits WHERE position = (SELECT greatest(ceil(@walk_target * sampled), 1) FROM share)),
-            page_hit AS (SELECT * FROM first_hits WHERE position = (SELECT greatest(ceil(@page_end * sampled), 1) FROM share)),
-            count_hit AS (
-                SELECT letter_id FROM sample WHERE hit ORDER BY letter_id
-                OFFSET (SELECT greatest(ceil((@count_limit + 1) * sampled) - 1, 0)::bigint FROM share) LIMIT 1),
-            estimate AS MATERIALIZED (
-                SELECT z.rows, z.collected,
-                    CASE WHEN t.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "t")}) END AS walk_rows,
-                    CASE WHEN p.letter_id IS NOT NULL THEN (SELECT count(*) FROM sample r WHERE r.walked AND {AtOrBefore(shape, "r", "p")}) END AS page_rows,
-                    coalesce((SELECT count(*) FROM sample r WHERE r.letter_id <= c.letter_id), z.rows) / @count_scan_speedup AS count_cost
-                FROM sample_size z LEFT JOIN target_hit t ON true LEFT JOIN page_hit p ON true LEFT JOIN count_hit c ON true),
-            choice AS (
-                SELECT CASE WHEN walk_rows <= page_rows + count_cost AND walk_rows <= @walk_rows_per_collected_row * collected THEN 'walk'
-                            WHEN page_rows + count_cost <= @walk_rows_per_collected_row * collected THEN 'walk, count'
-                            ELSE 'collect' END AS strategy,
-                    rows, walk_rows, page_rows
-                FROM estimate),
-            plan AS (
-                SELECT strategy,
-                    greatest(@walk_budget_factor * CASE WHEN strategy = 'walk, count' THEN page_rows ELSE walk_rows END * (SELECT rows FROM size) / greatest(rows, 1),
-                        @walk_budget_floor)::bigint AS walk_budget
-                FROM choice),
-            """;
-
         return $"""
             WITH {productMatches}
-            {plan}
+            plan AS (SELECT @strategy::text AS strategy, @walk_budget::bigint AS walk_budget),
             walked AS MATERIALIZED (
                 SELECT s.letter_id, s.sort_key FROM (
                     SELECT s.*, {key} AS sort_key FROM letter_search s WHERE (SELECT strategy FROM plan) <> 'collect' AND {bounds}
@@ -216,24 +145,6 @@ internal static class LetterSearchStatement
     private static string Conjunction(List<string> conditions) => conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
 
     /// <summary>
-    /// Whether sample row <paramref name="row"/> comes at or before sample row <paramref name="target"/> in the walk's
-    /// order, which puts NULL keys first when descending and last when ascending, as the sort index does.
-    /// </summary>
-    private static string AtOrBefore(SearchShape shape, string row, string target)
-    {
-        var (atOrBefore, nullsFirst) = shape.Descending ? (">=", true) : ("<=", false);
-        if (shape.SortColumn == "id")
-        {
-            return $"{row}.letter_id {atOrBefore} {target}.letter_id";
-        }
-
-        var keys = $"({row}.sort_key, {row}.letter_id) {atOrBefore} ({target}.sort_key, {target}.letter_id)";
-        return nullsFirst
-            ? $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NULL AND {row}.letter_id {atOrBefore} {target}.letter_id ELSE {row}.sort_key IS NULL OR {keys} END"
-            : $"CASE WHEN {target}.sort_key IS NULL THEN {row}.sort_key IS NOT NULL OR {row}.letter_id {atOrBefore} {target}.letter_id ELSE {row}.sort_key IS NOT NULL AND {keys} END";
-    }
-
-    /// <summary>
     /// A substring test of lower-cased text. A LIKE pattern can use the trigram indexes; for a text without a trigram the
     /// trigram index could only be scanned whole (a generic plan would not know in advance), so it gets <c>strpos</c>,
     /// which no index serves. The parameter holds the LIKE pattern or the plain text accordingly.
@@ -255,23 +166,22 @@ internal enum TextMatch
 }
 
 /// <summary>
-/// What makes two searches one statement: the sort, how the texts are matched, which filters are given, and whether the
-/// way to the page is given (<see cref="SearchPlanMemory"/>) or chosen from the sample.
+/// What makes two searches one statement: the sort, how the texts are matched and which filters are given.
 /// </summary>
 internal readonly record struct SearchShape(
     string SortColumn, bool Descending, TextMatch Term, TextMatch Product,
-    bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence, bool PlanGiven)
+    bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence)
 {
     /// <summary>Every letter matches: the walk reads the page and the count limit, nothing to choose.</summary>
     public bool Unconditional => Term == TextMatch.None && Product == TextMatch.None && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
 }
 
 /// <summary>
-/// The numbers behind a search's choice of strategy (see <see cref="LetterSearchStatement"/>).
+/// The numbers behind a search's choice of strategy (see <see cref="SearchEstimate"/>).
 /// <see cref="WalkRowsPerCollectedRow"/>: how many letters a walk may read for the cost of one letter a collect reads
 /// (both read a narrow row and test it, the walk in the sort index's order, the collect in the table's, then sorts),
 /// times <see cref="IndexWalkSpeedup"/> when the walk reads the sort index alone
-/// (<see cref="LetterSearchStatement.WalkRowsPerCollectedRow"/>). A count apart reads the table in its own order,
+/// (<see cref="SearchEstimate"/>). A count apart reads the table in its own order,
 /// <see cref="CountScanSpeedup"/> letters for the cost of one a walk reads through the sort index. The walk's budget is
 /// <see cref="WalkBudgetFactor"/> times its estimate, at least <see cref="WalkBudgetFloor"/> letters: the sample's pages
 /// cluster, so estimates are coarse.

@@ -1,17 +1,25 @@
 using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
 
 namespace SeLetters.Api.Letters;
 
 /// <summary>
-/// Which way each recent search found its page, so that the same search again (the next client, a refresh, the user's
-/// click back) goes that way without the sample: on a search of a dense term the sample was 5–8 ms of 50–60 (100,000
-/// letters). A remembered way chooses the path only; the page and the total are found exactly whichever way is taken,
-/// and a walk that runs out of budget still collects. So a way remembered before writes costs at worst what a wrong
-/// estimate costs, and for <see cref="Lifetime"/> at most; a walk found to run out is remembered as a collect.
+/// What recent searches learnt: which way each found its page, so that the same search again (the next client, a
+/// refresh, the user's click back) goes that way without an estimate, and the sample the ways are estimated from
+/// (<see cref="SampleAsync"/>). A remembered way or an old sample chooses the path only; the page and the total are found
+/// exactly whichever way is taken, and a walk that runs out of budget still collects. So what was learnt before writes
+/// costs at worst what a wrong estimate costs, and for its lifetime at most; a walk found to run out is remembered as a
+/// collect.
 /// </summary>
 internal sealed class SearchPlanMemory : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a sample is used. Letters written since are missing from it: at the pipeline's pace, a few hundred. Reading
+    /// it again takes a few milliseconds, once per lifetime, while the searches meanwhile go on with the one before.
+    /// </summary>
+    public static readonly TimeSpan SampleLifetime = TimeSpan.FromSeconds(10);
 
     private static readonly MemoryCacheEntryOptions OnePlan = new() { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime };
 
@@ -35,7 +43,39 @@ internal sealed class SearchPlanMemory : IDisposable
         }
     }
 
+    private volatile ReadSample? _sample;
+    private int _reading;
+
+    /// <summary>
+    /// The sample, read on <paramref name="connection"/> when there is none of <paramref name="sampleRows"/> yet or when it
+    /// is older than <see cref="SampleLifetime"/>; while one search reads it again, the others take the old one.
+    /// </summary>
+    public async ValueTask<SearchSample> SampleAsync(NpgsqlConnection connection, int sampleRows, CancellationToken cancellationToken)
+    {
+        var known = _sample is { } sample && sample.Sample.SampleRows == sampleRows ? sample : null;
+        if (known is not null && (Environment.TickCount64 - known.ReadAt < SampleLifetime.TotalMilliseconds || Interlocked.Exchange(ref _reading, 1) == 1))
+        {
+            return known.Sample;
+        }
+
+        try
+        {
+            var read = await SearchSample.ReadAsync(connection, sampleRows, cancellationToken);
+            _sample = new ReadSample(read, Environment.TickCount64);
+            return read;
+        }
+        finally
+        {
+            if (known is not null)
+            {
+                Volatile.Write(ref _reading, 0);
+            }
+        }
+    }
+
     public void Dispose() => _plans.Dispose();
+
+    private sealed record ReadSample(SearchSample Sample, long ReadAt);
 }
 
 /// <summary>

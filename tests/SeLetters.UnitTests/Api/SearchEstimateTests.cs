@@ -1,0 +1,77 @@
+using SeLetters.Api.Letters;
+
+namespace SeLetters.UnitTests.Api;
+
+/// <summary>
+/// <see cref="SearchEstimate"/>'s choice on samples laid out to call for each way. A thousand letters, all sampled, each
+/// created an hour after the one before; the page ends at the 10th match and the count limit is 50.
+/// </summary>
+public sealed class SearchEstimateTests
+{
+    private const int Letters = 1000;
+    private const int PageEnd = 10;
+    private const int CountLimit = 50;
+    private static readonly DateTime First = new(2024, 1, 1);
+
+    // Without the budget's floor, the budget is the estimate's four times.
+    private static readonly SearchTuning Tuning = new(WalkBudgetFloor: 0);
+
+    [Fact]
+    public void A_filter_whose_matches_come_last_in_the_order_is_collected_and_first_walked()
+    {
+        var sample = Sample(id => id > 900 ? "failed" : "processed");
+        // Oldest first, 951 letters come before the count limit's match and 910 before the page's: the 100 matches are fewer.
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("created_at", descending: false, status: "failed"), CountLimit, sample, Tuning).Strategy);
+        // Newest first, the count limit's 51 matches are the first 51 letters.
+        Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 51), SearchEstimate.Choose(Search("created_at", descending: true, status: "failed"), CountLimit, sample, Tuning));
+    }
+
+    [Fact]
+    public void A_bound_on_the_sort_column_is_where_the_walk_starts()
+    {
+        var sample = Sample(_ => "processed");
+        // Sorted by date, created from the 901st letter on: the walk starts there, and reads only the letters it keeps.
+        var search = Search("created_at", descending: false) with { CreatedFrom = First.AddHours(901) };
+        Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 51), SearchEstimate.Choose(search, CountLimit, sample, Tuning));
+        // Sorted by id, the same letters come last: collected.
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(search with { Shape = search.Shape with { SortColumn = "id" } }, CountLimit, sample, Tuning).Strategy);
+    }
+
+    [Fact]
+    public void A_term_in_every_letter_walks_to_its_page_and_counts_apart()
+    {
+        // The page's 10 letters walked and the 51 counted (at a quarter of a walked letter's cost) against 51 walked.
+        var search = Search("document_name", descending: true) with { Term = "alpha" };
+        search = search with { Shape = search.Shape with { Term = TextMatch.Trigrams } };
+        Assert.Equal(new SearchPlan(SearchPlan.WalkToPageThenCount, 4 * PageEnd), SearchEstimate.Choose(search, CountLimit, Sample(_ => null), Tuning));
+    }
+
+    [Fact]
+    public void A_confidence_of_NaN_is_above_every_minimum_as_PostgreSQL_orders_reals()
+    {
+        // The newest 100 letters have NaN, the others 0.1. At least 0.5: the NaN letters match, and newest first they come
+        // first (walked); at most 0.05: no letter matches (collected). .NET's order puts NaN below every number instead.
+        var sample = Sample(_ => "processed", id => id > 900 ? float.NaN : 0.1f);
+        var atLeast = Search("id", descending: true) with { MinConfidence = 0.5f };
+        atLeast = atLeast with { Shape = atLeast.Shape with { MinConfidence = true } };
+        Assert.Equal(SearchPlan.Walk, SearchEstimate.Choose(atLeast, CountLimit, sample, Tuning).Strategy);
+        var atMost = atLeast with { MinConfidence = null, MaxConfidence = 0.05f, Shape = atLeast.Shape with { MinConfidence = false, MaxConfidence = true } };
+        Assert.Equal(new SearchPlan(SearchPlan.Collect, 0), SearchEstimate.Choose(atMost, CountLimit, sample, Tuning));
+    }
+
+    [Fact]
+    public void An_empty_sample_collects_with_the_budgets_floor()
+    {
+        var plan = SearchEstimate.Choose(Search("created_at", descending: true, status: "failed"), CountLimit, new SearchSample(2000, 1, []), SearchTuning.Default);
+        Assert.Equal(new SearchPlan(SearchPlan.Collect, SearchTuning.Default.WalkBudgetFloor), plan);
+    }
+
+    /// <summary>Letter i (1 to 1,000) is created at hour i and named in the same order; every place follows the id.</summary>
+    private static SearchSample Sample(Func<int, string?> status, Func<int, float>? confidence = null) => new(2000, Letters,
+        [.. Enumerable.Range(1, Letters).Select(id => new SampledLetter(
+            id, $"alpha_{id:D4}.pdf", null, status(id), First.AddHours(id), confidence?.Invoke(id) ?? 0.5f, new SortPlaces(id, id, id, id, id)))]);
+
+    private static SearchKey Search(string sortColumn, bool descending, string? status = null) => new(
+        new SearchShape(sortColumn, descending, TextMatch.None, TextMatch.None, status is not null, false, false, false, false),
+        "", "", status, null, null, null, null, PageEnd, CountLimit + 1);
+}

@@ -38,7 +38,7 @@ internal static class LetterSearchStatement
             return Unconditional(key, order, keyOrder);
         }
 
-        var (boundList, filterList) = ColumnConditions(shape);
+        var (boundList, filterList) = SearchFilter.Of(shape);
         var (bounds, filters) = (Conjunction(boundList), Conjunction(filterList));
         var text = TextCondition(shape);
         var predicate = $"{bounds} AND {filters} AND {text}";
@@ -116,33 +116,8 @@ internal static class LetterSearchStatement
             ? "s.letter_id IN (SELECT letter_id FROM product_matches)"
             : shape.Term != TextMatch.None ? Contains("s.search_text", shape.Term, "term") : "true";
 
-    /// <summary>
-    /// The filters on the letters' own columns, in two parts. The <c>bounds</c> bound the sort column (confidence sorted
-    /// by confidence, dates by date): a walk's index starts and stops at them, so they cost it nothing. The other
-    /// <c>filters</c> are tested on each letter the walk reads, and its budget counts the letters read, matching or not.
-    /// </summary>
-    private static (List<string> Bounds, List<string> Filters) ColumnConditions(SearchShape shape)
-    {
-        var bounds = new List<string>();
-        var filters = new List<string>();
-        void Add(bool given, string column, string condition)
-        {
-            if (given)
-            {
-                (column == shape.SortColumn ? bounds : filters).Add(condition);
-            }
-        }
-
-        Add(shape.Status, "status", "s.status = @status");
-        // created_at is a timestamp without time zone in UTC; the bounds are converted to it (TimestampBound).
-        Add(shape.CreatedFrom, "created_at", "s.created_at >= @created_from");
-        Add(shape.CreatedTo, "created_at", "s.created_at <= @created_to");
-        Add(shape.MinConfidence, "extraction_confidence", "s.extraction_confidence >= @min_confidence");
-        Add(shape.MaxConfidence, "extraction_confidence", "s.extraction_confidence <= @max_confidence");
-        return (bounds, filters);
-    }
-
-    private static string Conjunction(List<string> conditions) => conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
+    private static string Conjunction(List<SearchFilter> conditions) =>
+        conditions.Count == 0 ? "true" : string.Join(" AND ", conditions.Select(condition => condition.Sql));
 
     /// <summary>
     /// A substring test of lower-cased text. A LIKE pattern can use the trigram indexes; for a text without a trigram the

@@ -30,7 +30,7 @@ internal static class SearchEstimate
     {
         var shape = search.Shape;
         var letters = sample.Letters;
-        var (bounds, filters) = Conditions(search);
+        var (bounds, filters) = SearchFilter.Of(shape);
         var text = TextCondition(search);
         var textIndexed = shape.Term != TextMatch.None || shape.Product != TextMatch.None;
         // Descending, the walk's order is the ascending one reversed: NULLs first, ties by id descending, as the index gives them.
@@ -44,9 +44,9 @@ internal static class SearchEstimate
         {
             var letter = letters[i];
             places[i] = sign * letter.PlaceBy(shape.SortColumn);
-            withinBounds[i] = bounds.TrueForAll(bound => bound(letter));
+            withinBounds[i] = bounds.TrueForAll(bound => bound.Test(search, letter));
             var matchesText = text(letter);
-            var hit = matchesText && withinBounds[i] && filters.TrueForAll(filter => filter(letter));
+            var hit = matchesText && withinBounds[i] && filters.TrueForAll(filter => filter.Test(search, letter));
             if (hit)
             {
                 hitPlaces.Add(places[i]);
@@ -102,27 +102,6 @@ internal static class SearchEstimate
             ? tuning.WalkRowsPerCollectedRow * tuning.IndexWalkSpeedup
             : tuning.WalkRowsPerCollectedRow;
 
-    /// <summary>The statement's conditions on a letter's own columns, split as it splits them, tested on a sampled letter.</summary>
-    private static (List<Func<SampledLetter, bool>> Bounds, List<Func<SampledLetter, bool>> Filters) Conditions(SearchKey search)
-    {
-        var bounds = new List<Func<SampledLetter, bool>>();
-        var filters = new List<Func<SampledLetter, bool>>();
-        void Add(object? value, string column, Func<SampledLetter, bool> condition)
-        {
-            if (value is not null)
-            {
-                (column == search.Shape.SortColumn ? bounds : filters).Add(condition);
-            }
-        }
-
-        Add(search.Status, "status", letter => letter.Status == search.Status);
-        Add(search.CreatedFrom, "created_at", letter => letter.CreatedAt >= search.CreatedFrom);
-        Add(search.CreatedTo, "created_at", letter => letter.CreatedAt <= search.CreatedTo);
-        Add(search.MinConfidence, "extraction_confidence", letter => letter.Confidence is { } confidence && Compare(confidence, search.MinConfidence!.Value) >= 0);
-        Add(search.MaxConfidence, "extraction_confidence", letter => letter.Confidence is { } confidence && Compare(confidence, search.MaxConfidence!.Value) <= 0);
-        return (bounds, filters);
-    }
-
     /// <summary>The search text and the product, matched as the statement matches them (the term on the product row's copy of the letter's text).</summary>
     private static Func<SampledLetter, bool> TextCondition(SearchKey search) =>
         search.Shape.Product != TextMatch.None
@@ -131,8 +110,4 @@ internal static class SearchEstimate
             : search.Shape.Term != TextMatch.None
                 ? letter => letter.SearchText.Contains(search.Term!, StringComparison.Ordinal)
                 : _ => true;
-
-    /// <summary>PostgreSQL's order of reals: NaN after every number.</summary>
-    private static int Compare(float one, float other) =>
-        float.IsNaN(one) ? (float.IsNaN(other) ? 0 : 1) : float.IsNaN(other) ? -1 : one.CompareTo(other);
 }

@@ -31,18 +31,17 @@ public sealed class SearchEstimateTests
     {
         var sample = Sample(_ => "processed");
         // Sorted by date, created from the 901st letter on: the walk starts there, and reads only the letters it keeps.
-        var search = Search("created_at", descending: false) with { CreatedFrom = First.AddHours(901) };
-        Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 51), SearchEstimate.Choose(search, CountLimit, sample, Tuning));
+        var createdFrom = First.AddHours(901);
+        Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 51), SearchEstimate.Choose(Search("created_at", descending: false, createdFrom: createdFrom), CountLimit, sample, Tuning));
         // Sorted by id, the same letters come last: collected.
-        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(search with { Shape = search.Shape with { SortColumn = "id" } }, CountLimit, sample, Tuning).Strategy);
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("id", descending: false, createdFrom: createdFrom), CountLimit, sample, Tuning).Strategy);
     }
 
     [Fact]
     public void A_term_in_every_letter_walks_to_its_page_and_counts_apart()
     {
         // The page's 10 letters walked and the 51 counted (at a quarter of a walked letter's cost) against 51 walked.
-        var search = Search("document_name", descending: true) with { Term = "alpha" };
-        search = search with { Shape = search.Shape with { Term = TextMatch.Trigrams } };
+        var search = Search("document_name", descending: true, term: "alpha");
         Assert.Equal(new SearchPlan(SearchPlan.WalkToPageThenCount, 4 * PageEnd), SearchEstimate.Choose(search, CountLimit, Sample(_ => null), Tuning));
     }
 
@@ -52,11 +51,8 @@ public sealed class SearchEstimateTests
         // The newest 100 letters have NaN, the others 0.1. At least 0.5: the NaN letters match, and newest first they come
         // first (walked); at most 0.05: no letter matches (collected). .NET's order puts NaN below every number instead.
         var sample = Sample(_ => "processed", id => id > 900 ? float.NaN : 0.1f);
-        var atLeast = Search("id", descending: true) with { MinConfidence = 0.5f };
-        atLeast = atLeast with { Shape = atLeast.Shape with { MinConfidence = true } };
-        Assert.Equal(SearchPlan.Walk, SearchEstimate.Choose(atLeast, CountLimit, sample, Tuning).Strategy);
-        var atMost = atLeast with { MinConfidence = null, MaxConfidence = 0.05f, Shape = atLeast.Shape with { MinConfidence = false, MaxConfidence = true } };
-        Assert.Equal(new SearchPlan(SearchPlan.Collect, 0), SearchEstimate.Choose(atMost, CountLimit, sample, Tuning));
+        Assert.Equal(SearchPlan.Walk, SearchEstimate.Choose(Search("id", descending: true, minConfidence: 0.5f), CountLimit, sample, Tuning).Strategy);
+        Assert.Equal(new SearchPlan(SearchPlan.Collect, 0), SearchEstimate.Choose(Search("id", descending: true, maxConfidence: 0.05f), CountLimit, sample, Tuning));
     }
 
     [Fact]
@@ -71,7 +67,10 @@ public sealed class SearchEstimateTests
         [.. Enumerable.Range(1, Letters).Select(id => new SampledLetter(
             id, $"alpha_{id:D4}.pdf", null, status(id), First.AddHours(id), confidence?.Invoke(id) ?? 0.5f, new SortPlaces(id, id, id, id, id)))]);
 
-    private static SearchKey Search(string sortColumn, bool descending, string? status = null) => new(
-        new SearchShape(sortColumn, descending, TextMatch.None, TextMatch.None, status is not null, false, false, false, false),
-        "", "", status, null, null, null, null, PageEnd, CountLimit + 1);
+    private static SearchKey Search(
+        string sortColumn, bool descending, string? status = null, DateTime? createdFrom = null, float? minConfidence = null, float? maxConfidence = null,
+        string term = "") => new(
+        new SearchShape(sortColumn, descending, term == "" ? TextMatch.None : TextMatch.Trigrams, TextMatch.None,
+            status is not null, createdFrom is not null, false, minConfidence is not null, maxConfidence is not null),
+        term, "", status, createdFrom, null, minConfidence, maxConfidence, PageEnd, CountLimit + 1);
 }

@@ -41,7 +41,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
     /// <summary>
     /// The page of a valid query, and which way the statement found it: the way chosen from a sample
     /// (<see cref="SearchEstimate"/>), read for this search alone without <paramref name="plans"/>; with them, the sample
-    /// of the last seconds, and a search made recently goes the way it went then (<see cref="SearchPlanMemory"/>).
+    /// of the last minute, and a search made recently goes the way it went then (<see cref="SearchPlanMemory"/>).
     /// </summary>
     public static async Task<SearchOutcome> RunAsync(
         NpgsqlConnection connection, LetterSearchQuery query, int countLimit, SearchTuning tuning, SearchPlanMemory? plans,

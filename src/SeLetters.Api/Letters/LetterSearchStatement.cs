@@ -147,7 +147,7 @@ internal readonly record struct SearchShape(
     string SortColumn, bool Descending, TextMatch Term, TextMatch Product,
     bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence)
 {
-    /// <summary>Every letter matches: the walk reads the page and the count limit, nothing to choose.</summary>
+    /// <summary>Every letter matches: nothing to choose, the page read at its offset (<see cref="LetterSearchStatement"/>'s own statement for it).</summary>
     public bool Unconditional => Term == TextMatch.None && Product == TextMatch.None && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
 }
 

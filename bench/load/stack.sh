@@ -1,5 +1,6 @@
 # Sourced by bench/load/run.sh and bench/search/run.sh: the stack a benchmark measures, on this machine only.
-# bench_stack LETTERS SKEW: builds the migration service, the API and the driver in Release; starts a scratch PostgreSQL
+# bench_stack LETTERS SKEW: builds the migration service and the driver in Release, publishes the API as its container
+# is (linux-x64, precompiled) into $work/api; starts a scratch PostgreSQL
 # from the installed binaries in $BENCH_WORK (default /tmp/seletters-bench-load, port $BENCH_PORT, default 29339; shared
 # with bench/import through bench/scratch-postgres.sh); generates LETTERS letters and a 342,000-product IBcatalogue once
 # per size (SeLetters.LoadBench prepare) and imports them through the migration service into a template database, once
@@ -20,9 +21,11 @@ psql() { PGOPTIONS="-c client_min_messages=warning" "$pg_bin/psql" -h 127.0.0.1 
 
 bench_stack() {
   local letters="$1" skew="$2"
-  for project in src/SeLetters.MigrationService src/SeLetters.Api bench/load/SeLetters.LoadBench; do
+  for project in src/SeLetters.MigrationService bench/load/SeLetters.LoadBench; do
     dotnet build -c Release -v q -nologo "$root/$project" >/dev/null
   done
+  # The API runs as its container does: published for linux-x64, so precompiled (SeLetters.Api.csproj).
+  dotnet publish -c Release -r linux-x64 --self-contained false -v q -nologo "$root/src/SeLetters.Api" -o "$work/api" >/dev/null
 
   . "$root/bench/scratch-postgres.sh"
   # The API's pool (100) and pgbench's 100 clients overlap while the API's idle connections age out; 1 GB of shared
@@ -73,7 +76,7 @@ bench_stack() {
 
   ConnectionStrings__lettersdb="$server;Database=$database" Api__Key="$api_key" \
     Catalogue__Path="$work/IBcatalogue-342000.duckdb" DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    dotnet "$(out src/SeLetters.Api)" --urls "${api_url%/}" >"$work/api.log" 2>&1 &
+    dotnet "$work/api/SeLetters.Api.dll" --urls "${api_url%/}" >"$work/api.log" 2>&1 &
   api=$!
   until curl -fs "${api_url}health" >/dev/null; do
     kill -0 "$api" 2>/dev/null || { api=""; tail -20 "$work/api.log" >&2; echo "the API did not start (log: $work/api.log)" >&2; exit 1; }

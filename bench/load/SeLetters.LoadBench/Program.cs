@@ -61,8 +61,8 @@ if (options.Only is { } only)
     return await OnlyAsync(options, workload, cpu, only);
 }
 
-Console.WriteLine($"Warming up for 10 s: {options.Clients} clients pausing {options.Pause.TotalMilliseconds} ms ...");
-await Phases.ClosedLoopAsync("warm-up", workload, options.Clients, options.Pause, TimeSpan.FromSeconds(10), options.Seed, Workload.Pick);
+Console.WriteLine($"Warming up until the API's CPU per request settles: {options.Clients} clients pausing {options.Pause.TotalMilliseconds} ms ...");
+var warmUp = await WarmUp.UntilSettledAsync(options, workload, cpu);
 
 await using var probe = new PostgresProbe(options.PostgresConnectionString);
 await probe.StartAsync();
@@ -107,6 +107,7 @@ var report = new LoadReport(
     startedAt,
     $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1_073_741_824} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
     options,
+    warmUp,
     phases,
     alone,
     acknowledged.Count,

@@ -4,12 +4,14 @@ using System.Text.Json;
 
 namespace SeLetters.LoadBench;
 
+/// <param name="WarmUpApiMsPerRequest">The API's CPU ms per request in each 10 s window of the warm-up (<see cref="WarmUp"/>).</param>
 /// <param name="Phases">Users with pauses, saturation, open loop, get by id only: in that order.</param>
 /// <param name="Alone">Each endpoint alone at saturation, for its CPU per request.</param>
 internal sealed record LoadReport(
     DateTime StartedAtUtc,
     string Machine,
     LoadOptions Options,
+    IReadOnlyList<double> WarmUpApiMsPerRequest,
     IReadOnlyList<PhaseResult> Phases,
     IReadOnlyList<PhaseResult> Alone,
     long AcknowledgedLetters,
@@ -56,6 +58,9 @@ internal sealed record LoadReport(
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Machine: {Machine}. Base URL {Options.BaseUrl}; skew {(Options.Skew ? "on" : "off")}; {Options.Clients} clients; phases of {Options.SaturationPhase.TotalSeconds} s, the open loop at {Options.Rate} req/s for {Options.LatencyPhase.TotalSeconds} s.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Warm-up: {WarmUpApiMsPerRequest.Count * WarmUp.Window.TotalSeconds} s of the users' mix, until the API's CPU per request settled (ms a request in each {WarmUp.Window.TotalSeconds} s: {string.Join(", ", WarmUpApiMsPerRequest.Select(ms => ms.ToString("F2", CultureInfo.InvariantCulture)))}).");
         foreach (var phase in Phases)
         {
             text.AppendLine();

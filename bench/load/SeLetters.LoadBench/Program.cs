@@ -61,7 +61,6 @@ if (options.Only is { } only)
     return await OnlyAsync(options, workload, cpu, only);
 }
 
-Console.WriteLine($"Warming up until the API's CPU per request settles: {options.Clients} clients pausing {options.Pause.TotalMilliseconds} ms ...");
 var warmUp = await WarmUp.UntilSettledAsync(options, workload, cpu);
 
 await using var probe = new PostgresProbe(options.PostgresConnectionString);
@@ -128,8 +127,7 @@ return report.Targets().All(target => target.Met) ? 0 : 3;
 // throughput of each endpoint alone is also what the mix's ceiling is made of.
 static async Task<int> OnlyAsync(LoadOptions options, Workload workload, CpuMeter cpu, Operation operation)
 {
-    Console.WriteLine($"Warming up for 10 s at {options.Rate / 5} {operation} req/s ...");
-    await Phases.ConstantRateAsync("warm-up", workload, Math.Max(1, options.Rate / 5), TimeSpan.FromSeconds(10), options.Seed, _ => operation);
+    await WarmUp.UntilSettledAsync(options, workload, cpu);
     Console.WriteLine($"Saturation: {operation} only, {options.Clients} clients for {options.SaturationPhase.TotalSeconds} s ...");
     var before = cpu.Take();
     var phase = await Phases.ClosedLoopAsync($"Saturation, {operation} only", workload, options.Clients, TimeSpan.Zero, options.SaturationPhase, options.Seed + 3, _ => operation);

@@ -37,7 +37,7 @@ internal sealed class SearchPlanMemory : IDisposable
     /// </summary>
     public void Learn(SearchKey key, SearchPlan? remembered, string strategy, long walkBudget)
     {
-        if (remembered is null || strategy == "walk, collect")
+        if (remembered is null || strategy == SearchPlan.WalkThenCollect)
         {
             var way = strategy is SearchPlan.Walk or SearchPlan.WalkToPageThenCount ? strategy : SearchPlan.Collect;
             _plans.Set(key, new SearchPlan(way, walkBudget), OnePlan);
@@ -89,11 +89,13 @@ internal readonly record struct SearchKey(
 
 /// <summary>
 /// The way a search is sent: <see cref="Walk"/> to the page and the count limit, <see cref="WalkToPageThenCount"/>, each
-/// with a budget of letters, or <see cref="Collect"/>.
+/// with a budget of letters, or <see cref="Collect"/>. <see cref="WalkThenCollect"/> is never sent: it is how a statement
+/// reports a walk whose budget ran out before the page was full.
 /// </summary>
 internal readonly record struct SearchPlan(string Strategy, long WalkBudget)
 {
     public const string Walk = "walk";
     public const string WalkToPageThenCount = "walk, count";
     public const string Collect = "collect";
+    public const string WalkThenCollect = "walk, collect";
 }

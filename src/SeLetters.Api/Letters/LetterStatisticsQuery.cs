@@ -21,16 +21,22 @@ internal static class LetterStatisticsQuery
         // The days are UTC days on the database's clock, as created_at is written; letters dated after today (imported
         // with a skewed clock) are not among the last 30 days. Ranges and failed steps: the most common first, ties by
         // name (ordinal), each failed step with its latest error message read in the same statement, so as of the
-        // same snapshot as its count (one probe of idx_debug_failed_step_latest per step).
+        // same snapshot as its count (one probe of idx_debug_failed_step_latest per step). Days outside the 30 are left
+        // out before the totals are summed, not after: a day row is kept for every day letters were ever created on
+        // (2,570 at 100,000 generated letters), and summing them all took 7 of the 13 ms the statement ran. The window's
+        // ends are subqueries so that they are computed once, not for every row tested.
         var totals = await db.Database.SqlQuery<StatisticsTotal>($"""
-            WITH totals AS (SELECT metric, bucket, value FROM letter_statistics_current),
+            WITH totals AS (
+                SELECT metric, bucket, value FROM letter_statistics_current
+                WHERE metric <> 'day'
+                    OR bucket BETWEEN (SELECT to_char((now() AT TIME ZONE 'UTC')::date - {Days - 1}, 'YYYY-MM-DD'))
+                        AND (SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'))),
             ranked AS (
                 SELECT metric, bucket, value, row_number() OVER (PARTITION BY metric ORDER BY value DESC, bucket COLLATE "C") AS rank
                 FROM totals WHERE metric IN ('range', 'failed_step'))
             SELECT metric, bucket, value, 0::bigint AS rank, NULL::text AS latest_error_message
             FROM totals
-            WHERE metric NOT IN ('range', 'failed_step') AND (metric <> 'day'
-                OR bucket BETWEEN to_char((now() AT TIME ZONE 'UTC')::date - {Days - 1}, 'YYYY-MM-DD') AND to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'))
+            WHERE metric NOT IN ('range', 'failed_step')
             UNION ALL
             SELECT r.metric, r.bucket, r.value, r.rank, latest.error_message
             FROM ranked r

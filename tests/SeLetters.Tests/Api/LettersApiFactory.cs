@@ -15,6 +15,8 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
     public const string ApiKey = "test-key-0123456789abcdef";
     public const int MaxPoolSize = 20;
 
+    private readonly Lock _start = new();
+
     /// <summary>
     /// The usual test setup: this database as the API's own role, the test key and the generated catalogue;
     /// <paramref name="overrides"/> win (a connection string among them is used as the API's role too).
@@ -42,7 +44,14 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
     /// <summary>A client that sends the API key, as the pipeline does.</summary>
     public HttpClient CreateWriter()
     {
-        var client = CreateClient();
+        HttpClient client;
+        // The first client starts the API, and WebApplicationFactory does not lock its start: 50 writers created at once
+        // (ConcurrencyTests) started 50 APIs instead of sharing one and its pool.
+        lock (_start)
+        {
+            client = CreateClient();
+        }
+
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
     }

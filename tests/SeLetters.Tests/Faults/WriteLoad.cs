@@ -32,7 +32,12 @@ public sealed class WriteLoad
 
     private WriteLoad(Func<HttpClient> createWriter, int writers, Func<int, string> name)
     {
-        _writers = Enumerable.Range(0, writers).Select(writer => Task.Run(() => WriteAsync(createWriter(), writer, name))).ToList();
+        // Each client is created before its task: a task blocked while the first client starts the API holds a pool thread.
+        _writers = Enumerable.Range(0, writers).Select(writer =>
+        {
+            var client = createWriter();
+            return Task.Run(() => WriteAsync(client, writer, name));
+        }).ToList();
     }
 
     /// <param name="name">Tells the writers of different load generators apart in one database.</param>

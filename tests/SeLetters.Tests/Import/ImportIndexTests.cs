@@ -72,11 +72,11 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFix
     {
         using var folder = new TempFolder();
         var source = folder.File("letters.duckdb");
-        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 3000, DebugStepsPerLetter = 100 });
+        var summary = LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 2000, ProductsPerLetter = 1, MatchesPerLetter = 1, DebugStepsPerLetter = 100 });
         var database = postgres.ConnectionStringFor(postgres.NewDatabaseName());
         var migrated = await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions);
 
-        // Killed at the 50,000th of processing_debug's 300,000 rows (seconds before the end of its COPY), copied while
+        // Killed at the 50,000th of processing_debug's 200,000 rows (seconds before the end of its COPY), copied while
         // its 4 indexes are dropped.
         await ImportRun.KillWhenAsync(database, source, line => line.Contains("processing_debug: 50000 rows so far", StringComparison.Ordinal));
         Assert.Equal(4L, await Target.ScalarAsync<long>(database, "SELECT count(*) FROM import_dropped_indexes WHERE table_name = 'processing_debug'"));

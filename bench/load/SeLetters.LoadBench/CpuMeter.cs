@@ -105,7 +105,10 @@ internal sealed record CpuUse(double Seconds, double Api, double Postgres, doubl
 {
     public string Cores(double cpuSeconds) => (cpuSeconds / Seconds).ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>Milliseconds of CPU per request.</summary>
+    /// <summary>Milliseconds of CPU per request, as the report prints them.</summary>
     public string PerRequest(double cpuSeconds, long requests) =>
-        requests == 0 ? "–" : (cpuSeconds * 1000 / requests).ToString("0.00", CultureInfo.InvariantCulture);
+        MillisecondsPerRequest(cpuSeconds, requests) is { } milliseconds ? milliseconds.ToString("0.00", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>Milliseconds of CPU per request; none without a request.</summary>
+    public static double? MillisecondsPerRequest(double cpuSeconds, long requests) => requests == 0 ? null : cpuSeconds * 1000 / requests;
 }

@@ -33,7 +33,7 @@ internal static class WarmUp
             var before = cpu.Take();
             var phase = await Phases.ClosedLoopAsync("warm-up", workload, options.Clients, options.Pause, Window, options.Seed + window * 100, Workload.Pick);
             var use = CpuMeter.Between(before, cpu.Take());
-            var milliseconds = phase.Requests == 0 ? 0 : use.Api * 1000 / phase.Requests;
+            var milliseconds = CpuUse.MillisecondsPerRequest(use.Api, phase.Requests) ?? 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  warm-up window {window}: {phase.Requests} requests, API {milliseconds:F2} ms of CPU a request"));
             perRequest.Add(milliseconds);
             var last = perRequest.TakeLast(SettledWindows).ToList();

@@ -28,13 +28,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = executable, Headless = true });
     }
 
-    /// <summary>A fresh browser profile (no cookies), downloads accepted.</summary>
-    public Task<IBrowserContext> NewContextAsync(string baseUrl, ColorScheme colorScheme = ColorScheme.Light, bool javaScript = true) =>
+    /// <summary>A fresh browser profile (no cookies), in the light colour scheme, downloads accepted.</summary>
+    public Task<IBrowserContext> NewContextAsync(string baseUrl, bool javaScript = true) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             AcceptDownloads = true,
-            ColorScheme = colorScheme,
+            ColorScheme = ColorScheme.Light,
             JavaScriptEnabled = javaScript,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });

@@ -364,7 +364,7 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         var violations = new List<string>();
         foreach (var (name, path, signedIn) in pages)
         {
-            var page = await NewPageAsync(ColorScheme.Light);
+            var page = await NewPageAsync();
             if (signedIn)
             {
                 await SignInAsync(page);
@@ -392,9 +392,9 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         }
     }
 
-    private async Task<IPage> NewPageAsync(ColorScheme scheme = ColorScheme.Light, bool javaScript = true)
+    private async Task<IPage> NewPageAsync(bool javaScript = true)
     {
-        var context = await browser.NewContextAsync(_site.BaseUrl, scheme, javaScript);
+        var context = await browser.NewContextAsync(_site.BaseUrl, javaScript);
         return await context.NewPageAsync();
     }
 

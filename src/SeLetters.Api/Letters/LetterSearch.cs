@@ -72,8 +72,15 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
                 : await plans.SampleAsync(connection, tuning.SampleRows, cancellationToken), tuning);
         }
 
-        await using var command = new NpgsqlCommand(LetterSearchStatement.For(shape), connection);
-        var parameters = command.Parameters;
+        await using var batch = new NpgsqlBatch(connection);
+        if (shape.PlannedGenerically)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LetterSearchStatement.GenericPlan));
+        }
+
+        var statement = new NpgsqlBatchCommand(LetterSearchStatement.For(shape));
+        batch.BatchCommands.Add(statement);
+        var parameters = statement.Parameters;
         parameters.Add(new NpgsqlParameter<int>("count_limit", countLimit));
         parameters.Add(new NpgsqlParameter<int>("limit", limit));
         parameters.Add(new NpgsqlParameter<int>("offset", pageEnd - limit));
@@ -112,7 +119,12 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
             parameters.Add(new NpgsqlParameter<float>("max_confidence", max));
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (shape.PlannedGenerically)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+
         var summaries = new List<LetterSummary>(limit);
         var total = 0;
         var strategy = "";

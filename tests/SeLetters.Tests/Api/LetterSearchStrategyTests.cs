@@ -158,6 +158,38 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
+    public async Task A_prepared_search_without_a_text_runs_on_its_generic_plan_and_leaves_the_sessions_planning_as_it_was()
+    {
+        await using var connection = await LettersAsync(autoPrepare: true);
+        // Npgsql prepares a statement from its fifth use on; PostgreSQL's own choice plans the first five runs of a
+        // prepared statement for their values, whatever it does after.
+        foreach (var query in new[] { Query(status: "processed"), Query(sortBy: "document_name"), Query(search: "alpha") })
+        {
+            for (var run = 0; run < 7; run++)
+            {
+                await AssertAsNaiveAsync(connection, query, SearchTuning.Default);
+            }
+        }
+
+        await using var plans = new NpgsqlCommand(
+            "SELECT statement LIKE '%search_text LIKE%', generic_plans > 0, custom_plans > 0 FROM pg_prepared_statements WHERE statement LIKE '%outcome AS%' ORDER BY 1",
+            connection);
+        var found = new List<(bool Text, bool Generic, bool Custom)>();
+        await using (var reader = await plans.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found.Add((reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2)));
+            }
+        }
+
+        Assert.Equal([(false, true, false), (false, true, false), (true, false, true)], found);
+
+        await using var setting = new NpgsqlCommand("SHOW plan_cache_mode", connection);
+        Assert.Equal("auto", await setting.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_remembered_walk_that_runs_out_after_writes_still_finds_the_page_and_is_remembered_as_a_collect()
     {
         await using var connection = await LettersAsync();
@@ -222,7 +254,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         }, iter: 60, threads: 1);
     }
 
-    private async Task<NpgsqlConnection> LettersAsync()
+    /// <summary>A copy of the 3,000 letters; with <paramref name="autoPrepare"/>, statements are prepared as the API's are.</summary>
+    private async Task<NpgsqlConnection> LettersAsync(bool autoPrepare = false)
     {
         // Written once, copied for each test (3.5 s a test before).
         var database = await postgres.CreateFilledDatabaseAsync("strategy_letters", async template =>
@@ -235,7 +268,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
             // them, and the sample scales by letter_search's row count as ANALYZE left it (the copies keep its statistics).
             await Target.ExecuteAsync(slow, "ANALYZE");
         });
-        var connection = new NpgsqlConnection(database);
+        var connection = new NpgsqlConnection(autoPrepare ? new NpgsqlConnectionStringBuilder(database) { MaxAutoPrepare = 10 }.ConnectionString : database);
         await connection.OpenAsync();
         return connection;
     }

@@ -163,14 +163,17 @@ internal readonly record struct SearchShape(
     bool Status, bool CreatedFrom, bool CreatedTo, bool MinConfidence, bool MaxConfidence)
 {
     /// <summary>
-    /// Without a text to match, the statement's plan does not depend on its values (<see cref="LetterSearchStatement.GenericPlan"/>).
-    /// A text's does: a term in most letters is counted by reading the table in its order, a rare one through the trigram
-    /// index, and only the pattern tells which.
+    /// Without a text to match, the statement's plan is the same for any values (<see cref="LetterSearchStatement.GenericPlan"/>):
+    /// the filters' own indexes serve every value, and the way is the statement's parameter. With a text it is not: a
+    /// term in most letters is counted by reading the table in its order, a rare one through the trigram index, and only
+    /// the pattern tells which.
     /// </summary>
-    public bool PlannedGenerically => Term == TextMatch.None && Product == TextMatch.None;
+    public bool PlannedGenerically => WithoutText;
 
     /// <summary>Every letter matches: nothing to choose, the page read at its offset (<see cref="LetterSearchStatement"/>'s own statement for it).</summary>
-    public bool Unconditional => Term == TextMatch.None && Product == TextMatch.None && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
+    public bool Unconditional => WithoutText && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
+
+    private bool WithoutText => Term == TextMatch.None && Product == TextMatch.None;
 }
 
 /// <summary>

@@ -184,9 +184,18 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         }
 
         Assert.Equal([(false, true, false), (false, true, false), (true, false, true)], found);
+        Assert.Equal("auto", await PlanCacheModeAsync(connection));
 
+        // A statement that fails after the setting (a negative limit, which validation keeps from the API) takes it along.
+        await Assert.ThrowsAsync<PostgresException>(() => LetterSearch.RunAsync(
+            connection, Query() with { Limit = -1 }, CountLimit, SearchTuning.Default, plans: null, CancellationToken.None));
+        Assert.Equal("auto", await PlanCacheModeAsync(connection));
+    }
+
+    private static async Task<object?> PlanCacheModeAsync(NpgsqlConnection connection)
+    {
         await using var setting = new NpgsqlCommand("SHOW plan_cache_mode", connection);
-        Assert.Equal("auto", await setting.ExecuteScalarAsync());
+        return await setting.ExecuteScalarAsync();
     }
 
     [Fact]

@@ -62,8 +62,7 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
         // Npgsql's pools outlive the app; each test's database would otherwise keep its idle connections open.
         if (settings["ConnectionStrings:lettersdb"] is { } connectionString)
         {
-            await using var connection = new NpgsqlConnection(connectionString);
-            NpgsqlConnection.ClearPool(connection);
+            Target.ClearPool(connectionString);
         }
     }
 

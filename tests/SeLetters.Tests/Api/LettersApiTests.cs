@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using SeLetters.Data;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
@@ -560,7 +559,6 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IClassFixt
         _reader.Dispose();
         _writer.Dispose();
         await _api.DisposeAsync();
-        await using var connection = new NpgsqlConnection(_database);
-        NpgsqlConnection.ClearPool(connection);
+        Target.ClearPool(_database);
     }
 }

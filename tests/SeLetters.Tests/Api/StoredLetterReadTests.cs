@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Npgsql;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
 
@@ -135,7 +134,6 @@ public sealed class StoredLetterReadTests(PostgresServerFixture postgres) : ICla
     {
         _reader.Dispose();
         await _api.DisposeAsync();
-        await using var connection = new NpgsqlConnection(_database);
-        NpgsqlConnection.ClearPool(connection);
+        Target.ClearPool(_database);
     }
 }

@@ -50,5 +50,15 @@ internal static class Target
         return values;
     }
 
+    /// <summary>
+    /// Closes the idle sessions of this connection string's pool (busy ones close when they come back). Never every pool of
+    /// the process: the classes run in parallel, and another test may be holding on to a session of its own pool.
+    /// </summary>
+    public static void ClearPool(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
     public static Task<long> CountAsync(string connectionString, string table) => ScalarAsync<long>(connectionString, $"SELECT count(*) FROM {table}");
 }

@@ -234,7 +234,6 @@ public sealed class ApiRolePrivilegeTests(PostgresServerFixture postgres) : ICla
 
     public async Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
         await Target.ExecuteAsync(_database, $"DROP OWNED BY {_role}; DROP ROLE {_role}");
     }
 }

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using SeLetters.Tests.Infrastructure;
 using static SeLetters.Tests.Api.LetterSamples;
@@ -36,37 +34,13 @@ public sealed class DatabaseRefusalTests(PostgresServerFixture postgres) : IClas
             CREATE TRIGGER refuse BEFORE INSERT ON letters FOR EACH ROW WHEN (NEW.document_name LIKE 'refuse-%') EXECUTE FUNCTION refuse();
             """);
 
-        var logs = new LogCollector();
         await using var api = LettersApiFactory.For(database);
-        await using var logged = api.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(logs)));
-        using var writer = logged.CreateClient();
-        writer.DefaultRequestHeaders.Add("X-Api-Key", LettersApiFactory.ApiKey);
+        using var writer = api.CreateWriter();
 
         using var response = await writer.PostAsJsonAsync("/api/letters", Letter($"refuse-{sqlState}"));
 
         await AssertProblemAsync(response, status);
         Assert.Empty(await LettersDatabase.LetterIdsAsync(database));
-        Assert.Single(logs.Entries, entry => entry.Level >= LogLevel.Warning && entry.Message.Contains("refused by the test", StringComparison.Ordinal));
-    }
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(Entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<(LogLevel Level, string Message)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((logLevel, $"{formatter(state, exception)} {exception}"));
-        }
+        Assert.Single(api.Logged.Entries, entry => entry.Level >= LogLevel.Warning && entry.Message.Contains("refused by the test", StringComparison.Ordinal));
     }
 }

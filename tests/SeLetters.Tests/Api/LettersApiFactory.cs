@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using SeLetters.Api.Security;
 using SeLetters.Tests.Infrastructure;
@@ -16,6 +17,9 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
     public const int MaxPoolSize = 20;
 
     private readonly Lock _start = new();
+
+    /// <summary>What the API logged from warnings up.</summary>
+    internal LoggedEntries Logged { get; } = new(LogLevel.Warning);
 
     /// <summary>
     /// The usual test setup: this database as the API's own role, the test key and the generated catalogue;
@@ -73,5 +77,8 @@ public sealed class LettersApiFactory(IReadOnlyDictionary<string, string?> setti
         {
             builder.UseSetting(key, value);
         }
+
+        // The test server cannot limit a request body's size, and routing warns of it on every write.
+        builder.ConfigureLogging(logging => logging.AddProvider(Logged).AddFilter<LoggedEntries>("Microsoft.AspNetCore.Routing", LogLevel.Error));
     }
 }

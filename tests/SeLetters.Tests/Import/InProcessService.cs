@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SeLetters.MigrationService;
+using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Import;
 
@@ -22,29 +22,11 @@ internal static class InProcessService
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(commandLine.Settings);
         builder.Configuration["ConnectionStrings:lettersdb"] = database;
-        var log = new LogLines();
+        var log = new LoggedEntries(LogLevel.Information);
         builder.Logging.AddProvider(log).SetMinimumLevel(LogLevel.Information);
         builder.AddMigrationServices(commandLine);
         using var host = builder.Build();
         var exitCode = await MigrationWorker.RunAsync(host.Services, commandLine, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("test"), CancellationToken.None);
-        return (exitCode, string.Join('\n', log.Lines));
-    }
-
-    private sealed class LogLines : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-
-        public void Dispose()
-        {
-        }
+        return (exitCode, log.Text);
     }
 }

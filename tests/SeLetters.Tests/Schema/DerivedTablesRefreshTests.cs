@@ -42,7 +42,7 @@ public sealed class DerivedTablesRefreshTests(PostgresServerFixture postgres) : 
         var refreshes = await refreshing;
         var counts = await Task.WhenAll(writes);
 
-        Assert.True(failures.IsEmpty, string.Join("\n", failures));
+        Assert.True(failures.IsEmpty, $"{string.Join("\n", failures)}\nThe API logged:\n{api.Logged.Text}");
         Assert.Equal(Rounds, refreshes);
         Assert.True(counts.All(count => count > 0) && counts.Sum() > 4 * Rounds, $"writes during the refreshes: {string.Join(", ", counts)}");
         await DerivedTables.AssertExactAsync(database);

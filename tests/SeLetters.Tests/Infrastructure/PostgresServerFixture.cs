@@ -13,18 +13,20 @@ namespace SeLetters.Tests.Infrastructure;
 /// A test class's hold on the one real PostgreSQL server of the test run, provided exactly as the AppHost provides it
 /// (<see cref="LettersDatabaseExtensions.AddLettersDatabase"/>: container, local binaries or external), in a data
 /// directory of its own. Each test gets a database of its own, cloned from a migrated template, so classes run in
-/// parallel on the one server; it is started by the first class that needs it and stopped when no class holds it.
+/// parallel on the one server; it is started by the first class that needs it and stopped when the test run ends
+/// (<see cref="TestRunFramework"/>).
 /// </summary>
-/// <remarks>xunit 2 has no assembly fixture: the classes share the server through a reference count.</remarks>
+/// <remarks>
+/// It used to stop whenever no class held it: whenever both of xunit's threads ran classes without a database, the next
+/// class waited for it to stop and start again, with no test running meanwhile.
+/// </remarks>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static SharedServer? _shared;
-    private static int _holders;
     private static int _databaseCount;
 
     private SharedServer _server = null!;
-    private bool _holding;
 
     public async Task InitializeAsync()
     {
@@ -33,8 +35,6 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         {
             _shared ??= await SharedServer.StartAsync();
             _server = _shared;
-            _holders++;
-            _holding = true;
         }
         finally
         {
@@ -42,17 +42,15 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (!_holding)
-        {
-            return;
-        }
+    public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>Stops the server, if a class started it; called once, after the last test of the run.</summary>
+    internal static async Task StopSharedServerAsync()
+    {
         await Gate.WaitAsync();
         try
         {
-            if (--_holders == 0 && _shared is not null)
+            if (_shared is not null)
             {
                 await _shared.DisposeAsync();
                 _shared = null;

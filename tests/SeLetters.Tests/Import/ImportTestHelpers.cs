@@ -11,41 +11,53 @@ internal sealed record ImportRun(int ExitCode, string Output, JsonDocument? Repo
     public JsonElement Table(string section, string table) =>
         Report!.RootElement.GetProperty(section).GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString() == table);
 
-    public static async Task<ImportRun> RunAsync(string database, TempFolder folder, params string[] arguments)
-    {
-        var report = folder.File($"report-{Guid.NewGuid():N}.json");
-        var run = await MigrationServiceProcess.RunAsync(database, null, [.. arguments, "--report", report]);
-        return new ImportRun(run.ExitCode, run.Output, File.Exists(report) ? JsonDocument.Parse(await File.ReadAllTextAsync(report)) : null);
-    }
+    /// <summary>A command of the built migration service, as the operator runs it, with a report of its own.</summary>
+    public static Task<ImportRun> RunAsync(string database, TempFolder folder, params string[] arguments) =>
+        WithReportAsync(folder, arguments, async withReport =>
+        {
+            var run = await MigrationServiceProcess.RunAsync(database, null, withReport);
+            return (run.ExitCode, run.Output);
+        });
+
+    /// <summary>The same command run in this process (<see cref="InProcessService"/>), for tests that run many.</summary>
+    public static Task<ImportRun> RunInProcessAsync(string database, TempFolder folder, params string[] arguments) =>
+        WithReportAsync(folder, arguments, withReport => InProcessService.RunAsync(database, withReport));
 
     public static Task<ImportRun> ImportAsync(string database, TempFolder folder, string source) => RunAsync(database, folder, "import", "--source", source);
 
     public static Task<ImportRun> VerifyAsync(string database, TempFolder folder, string source) => RunAsync(database, folder, "verify", "--source", source);
 
+    private static async Task<ImportRun> WithReportAsync(TempFolder folder, string[] arguments, Func<string[], Task<(int ExitCode, string Output)>> run)
+    {
+        var report = folder.File($"report-{Guid.NewGuid():N}.json");
+        var (exitCode, output) = await run([.. arguments, "--report", report]);
+        return new ImportRun(exitCode, output, File.Exists(report) ? JsonDocument.Parse(await File.ReadAllTextAsync(report)) : null);
+    }
+
     /// <summary>
-    /// What the cut-over relies on, as the operator runs it: <c>import</c> exits 0 and says verified; <c>import</c>
-    /// again exits 0 with 0 rows; the file <c>export-duckdb</c> writes verifies against the database (the rollback's
-    /// proof) and, imported into a fresh database, gives the same rows (checksums of the four tables). Returns the
-    /// first database.
+    /// What the cut-over relies on, run in this process (the process-level tests of each command show the program
+    /// behaves the same): <c>import</c> exits 0 and says verified; <c>import</c> again exits 0 with 0 rows; the file
+    /// <c>export-duckdb</c> writes verifies against the database (the rollback's proof) and, imported into a fresh
+    /// database, gives the same rows (checksums of the four tables). Returns the first database.
     /// </summary>
     public static async Task<string> AssertCutOverHoldsAsync(PostgresServerFixture postgres, TempFolder folder, string source)
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
-        var first = await ImportAsync(database, folder, source);
+        var first = await RunInProcessAsync(database, folder, "import", "--source", source);
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains("Verification OK", first.Output);
 
-        var again = await ImportAsync(database, folder, source);
+        var again = await RunInProcessAsync(database, folder, "import", "--source", source);
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Equal(0, again.Report!.RootElement.GetProperty("import").GetProperty("rows_imported").GetInt64());
 
         var exported = folder.File($"exported-{Guid.NewGuid():N}.duckdb");
-        var export = await MigrationServiceProcess.RunAsync(database, null, "export-duckdb", "--output", exported);
-        Assert.True(export.ExitCode == 0, export.Output);
-        var verified = await VerifyAsync(database, folder, exported);
+        var export = await InProcessService.RunAsync(database, "export-duckdb", "--output", exported);
+        Assert.True(export.ExitCode == 0, export.Log);
+        var verified = await RunInProcessAsync(database, folder, "verify", "--source", exported);
         Assert.True(verified.ExitCode == 0, verified.Output);
         var copy = await postgres.CreateMigratedDatabaseAsync();
-        var reimport = await ImportAsync(copy, folder, exported);
+        var reimport = await RunInProcessAsync(copy, folder, "import", "--source", exported);
         Assert.True(reimport.ExitCode == 0, reimport.Output);
         Assert.Equal(await SeedTableChecksumsAsync(database), await SeedTableChecksumsAsync(copy));
         return database;

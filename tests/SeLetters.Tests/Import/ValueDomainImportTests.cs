@@ -5,8 +5,9 @@ using static SeLetters.Tests.Import.SourceFile;
 namespace SeLetters.Tests.Import;
 
 /// <summary>
-/// Values no generator of ours writes, each as the operator meets it (the built migration service, its exit codes):
-/// every value the import accepts verifies, imports again as nothing, and survives export-duckdb → import.
+/// Values no generator of ours writes, each through the commands the operator runs and their exit codes
+/// (<see cref="ImportRun.AssertCutOverHoldsAsync"/>): every value the import accepts verifies, imports again as nothing,
+/// and survives export-duckdb → import.
 /// </summary>
 public sealed class ValueDomainImportTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {

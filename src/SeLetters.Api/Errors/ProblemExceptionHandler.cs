@@ -7,8 +7,8 @@ namespace SeLetters.Api.Errors;
 
 /// <summary>
 /// Turns a bad request (malformed body or query, body too large, a value the database refuses) into its 4xx problem,
-/// and the failure of a dependency into a 503 problem, so clients can tell "fix the request" and "retry later" from a
-/// bug.
+/// and the failure of a dependency or a write that kept losing to concurrent ones into a 503 problem, so clients can tell
+/// "fix the request" and "retry later" from a bug.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -33,6 +33,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             }
 
             (status, detail) = (StatusCodes.Status503ServiceUnavailable, reason);
+        }
+        else if (Contended(exception) is { } contended)
+        {
+            LogContended(logger, contended.SqlState, contended.MessageText, httpContext.Request.Method, httpContext.Request.Path);
+            (status, detail) = (StatusCodes.Status503ServiceUnavailable, "The letters database was busy with other writes to the same rows; try again.");
         }
         else if (Refused(exception) is { } refused)
         {
@@ -75,6 +80,24 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return null;
     }
 
+    /// <summary>
+    /// A write that lost to concurrent ones (a deadlock, a serialization failure, a lock it could not get) on every attempt
+    /// the retry strategy made: nothing was written, and the same request may well succeed later.
+    /// </summary>
+    private static PostgresException? Contended(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                or PostgresErrorCodes.LockNotAvailable } postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A value PostgreSQL refused: data exceptions (22), integrity constraints (23), program limits (54).</summary>
     private static PostgresException? Refused(Exception exception)
     {
@@ -105,6 +128,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     // cause is the database, not this code.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the letters database is not available ({Reason})")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: {Method} {Path} met concurrent writes on every attempt: {SqlState} {Reason}")]
+    private static partial void LogContended(ILogger logger, string sqlState, string reason, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a value of {Method} {Path}: {SqlState} {Reason}")]
     private static partial void LogRefusedByDatabase(ILogger logger, string sqlState, string reason, string method, string path);

@@ -8,8 +8,9 @@ using static SeLetters.Tests.Api.LettersApiTests;
 namespace SeLetters.Tests.Api;
 
 /// <summary>
-/// A value PostgreSQL refuses that validation let through is the client's error, not a 500: a trigger of the test's
-/// own raises each kind of refusal, as a data error, a constraint or a size limit would.
+/// A value PostgreSQL refuses that validation let through is the client's error, and a write that loses to concurrent
+/// ones on every attempt is the server's passing state, neither a 500: a trigger of the test's own raises each kind of
+/// error, as a data error, a constraint, a size limit or another writer would.
 /// </summary>
 public sealed class DatabaseRefusalTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
@@ -22,7 +23,19 @@ public sealed class DatabaseRefusalTests(PostgresServerFixture postgres) : IClas
     [InlineData("23503", HttpStatusCode.Conflict)] // foreign key violation
     [InlineData("54000", HttpStatusCode.RequestEntityTooLarge)] // index row size exceeds the maximum
     [InlineData("54001", HttpStatusCode.RequestEntityTooLarge)] // stack depth limit exceeded (deep jsonb)
-    public async Task A_refusal_by_the_database_is_a_4xx_problem_logged_once(string sqlState, HttpStatusCode status)
+    public Task A_refusal_by_the_database_is_a_4xx_problem_logged_once(string sqlState, HttpStatusCode status) =>
+        AssertStoreRaisingAsync(sqlState, status);
+
+    /// <summary>The API's retry strategy tries such a write four times; the trigger raises the error on each.</summary>
+    [Theory]
+    [InlineData("40P01")] // deadlock detected
+    [InlineData("40001")] // serialization failure
+    [InlineData("55P03")] // lock not available
+    public Task A_write_that_loses_to_concurrent_writes_on_every_attempt_is_a_503_problem_logged_once(string sqlState) =>
+        AssertStoreRaisingAsync(sqlState, HttpStatusCode.ServiceUnavailable);
+
+    /// <summary>Stores a letter whose insert raises <paramref name="sqlState"/>: the answer, nothing stored, one warning.</summary>
+    private async Task AssertStoreRaisingAsync(string sqlState, HttpStatusCode status)
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
         await LettersDatabase.ExecuteAsync(database, """

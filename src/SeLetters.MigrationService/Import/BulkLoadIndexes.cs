@@ -66,9 +66,9 @@ internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogg
 
     /// <summary>
     /// Starts building the table's recorded indexes on the second connection, after the builds started before;
-    /// <paramref name="done"/> gets the seconds it took.
+    /// <paramref name="done"/>, if given, gets the seconds it took.
     /// </summary>
-    public void StartBuild(string table, Action<double> done, CancellationToken cancellationToken)
+    public void StartBuild(string table, Action<double>? done, CancellationToken cancellationToken)
     {
         var previous = _builds;
         _builds = Task.Run(async () =>
@@ -82,7 +82,7 @@ internal sealed partial class BulkLoadIndexes(NpgsqlConnection connection, ILogg
 
             var clock = Stopwatch.StartNew();
             var built = await BuildRecordedAsync(_builder, table, cancellationToken);
-            done(clock.Elapsed.TotalSeconds);
+            done?.Invoke(clock.Elapsed.TotalSeconds);
             LogBuilt(logger, table, built, clock.Elapsed.TotalSeconds);
         }, cancellationToken);
     }

@@ -4,14 +4,15 @@ using SeLetters.Tests.Infrastructure;
 namespace SeLetters.Tests.Import;
 
 /// <summary>
-/// The first import drops the secondary indexes of each empty table for its load and builds them afterwards; killed
-/// while they are dropped, the next run of the migration service builds them again, from the recorded definitions.
+/// The first import drops the secondary indexes of each empty table for its load (and of each empty derived table for
+/// their refresh) and builds them afterwards; killed while they are dropped, the next run of the migration service builds
+/// them again, from the recorded definitions.
 /// </summary>
 public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string IndexDefinitions =
         "SELECT string_agg(indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' " +
-        "AND tablename IN ('letters', 'letter_products', 'letter_product_matches', 'processing_debug')";
+        "AND tablename IN ('letters', 'letter_products', 'letter_product_matches', 'processing_debug', 'letter_search', 'letter_product_search')";
 
     [Fact]
     public async Task The_first_import_builds_the_dropped_indexes_again_exactly_as_the_migrations_made_them()
@@ -25,6 +26,8 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFix
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Equal(14, run.Table("import", "letters").GetProperty("indexes_rebuilt").GetInt32()); // 5 seed btree, 2 GIN, 4 Phase 7, 3 sort
+        Assert.Contains("letter_search: 6 secondary index(es) dropped", run.Output); // trigram, 5 sort
+        Assert.Contains("letter_product_search: 2 secondary index(es) dropped", run.Output); // trigram of the products, of the letter's text
         Assert.Equal(await Target.ScalarAsync<string>(await postgres.CreateMigratedDatabaseAsync(), IndexDefinitions), await Target.ScalarAsync<string>(database, IndexDefinitions));
         Assert.Equal(0L, await Target.CountAsync(database, "import_dropped_indexes"));
 
@@ -32,6 +35,7 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFix
         var again = await ImportRun.ImportAsync(database, folder, source);
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Equal(0, again.Table("import", "letters").GetProperty("indexes_rebuilt").GetInt32());
+        Assert.DoesNotContain("secondary index(es) dropped", again.Output);
     }
 
     [Fact]

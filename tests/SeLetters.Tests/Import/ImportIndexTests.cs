@@ -1,5 +1,6 @@
 using SeLetters.SampleData.Letters;
 using SeLetters.Tests.Infrastructure;
+using SeLetters.Tests.Schema;
 
 namespace SeLetters.Tests.Import;
 
@@ -69,6 +70,44 @@ public sealed class ImportIndexTests(PostgresServerFixture postgres) : IClassFix
         Assert.Equal(summary.Letters, await Target.CountAsync(database, "letters"));
         Assert.Equal(summary.DebugSteps, await Target.CountAsync(database, "processing_debug"));
         Assert.Equal(migrated, await Target.ScalarAsync<string>(database, IndexDefinitions));
+    }
+
+    /// <summary>
+    /// The refresh is held on a lock of the test's (the claims it writes first) once both derived tables' indexes are
+    /// dropped, so the kill always lands while they are.
+    /// </summary>
+    [Fact]
+    public async Task Killed_while_the_derived_tables_are_refreshed_without_their_indexes_the_next_run_builds_them_and_the_import_ends_exact()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        LettersDuckDbGenerator.Generate(source, new LettersSampleOptions { Letters = 40 });
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var migrated = await Target.ScalarAsync<string>(database, IndexDefinitions);
+
+        await using (var holder = await Target.OpenAsync(database))
+        {
+            await using var holding = await holder.BeginTransactionAsync();
+            await Target.ExecuteAsync(holder, "LOCK TABLE derived_rows_pending IN SHARE MODE");
+            await ImportRun.KillWhenAsync(database, source, line => line.Contains("letter_product_search: 2 secondary index(es) dropped", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(8L, await Target.ScalarAsync<long>(database,
+            "SELECT count(*) FROM import_dropped_indexes WHERE table_name IN ('letter_search', 'letter_product_search')"));
+        Assert.NotEqual(migrated, await Target.ScalarAsync<string>(database, IndexDefinitions));
+
+        var plain = await MigrationServiceProcess.RunAsync(database);
+        Assert.True(plain.ExitCode == 0, plain.Output);
+        Assert.Contains("Built 8 secondary index(es) that an interrupted import had dropped", plain.Output);
+        Assert.Equal(migrated, await Target.ScalarAsync<string>(database, IndexDefinitions));
+
+        var run = await ImportRun.ImportAsync(database, folder, source);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.Report!.RootElement.GetProperty("ok").GetBoolean(), run.Output);
+        await DerivedTables.AssertExactAsync(database);
+        Assert.Equal(migrated, await Target.ScalarAsync<string>(database, IndexDefinitions));
+        Assert.Equal(0L, await Target.CountAsync(database, "import_dropped_indexes"));
     }
 
     [Fact]

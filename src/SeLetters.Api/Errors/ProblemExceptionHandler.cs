@@ -84,26 +84,19 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// A write that lost to concurrent ones (a deadlock, a serialization failure, a lock it could not get) on every attempt
     /// the retry strategy made: nothing was written, and the same request may well succeed later.
     /// </summary>
-    private static PostgresException? Contended(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-                or PostgresErrorCodes.LockNotAvailable } postgres)
-            {
-                return postgres;
-            }
-        }
-
-        return null;
-    }
+    private static PostgresException? Contended(Exception exception) => FirstPostgresError(exception, sqlState =>
+        sqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable);
 
     /// <summary>A value PostgreSQL refused: data exceptions (22), integrity constraints (23), program limits (54).</summary>
-    private static PostgresException? Refused(Exception exception)
+    private static PostgresException? Refused(Exception exception) =>
+        FirstPostgresError(exception, sqlState => sqlState is ['2', '2' or '3', ..] or ['5', '4', ..]);
+
+    /// <summary>The first PostgreSQL error of that kind in the chain of inner exceptions (EF Core wraps the provider's).</summary>
+    private static PostgresException? FirstPostgresError(Exception exception, Func<string, bool> ofKind)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is PostgresException { SqlState: ['2', '2' or '3', ..] or ['5', '4', ..] } postgres)
+            if (current is PostgresException postgres && ofKind(postgres.SqlState))
             {
                 return postgres;
             }

@@ -90,6 +90,30 @@ public sealed class ValueDomainImportTests(PostgresServerFixture postgres) : ICl
             await Target.ScalarAsync<string>(database, "SELECT source_row ->> 'created_at' FROM migration_quarantine WHERE source_id = 7"));
     }
 
+    /// <summary>
+    /// Found by ImportPropertyTests: the source's third real is quarantined, so the rows PostgreSQL holds, and export-duckdb
+    /// writes, have only zeros of both signs in the column. DuckDB stores such a segment as one constant
+    /// (duckdb/duckdb#25580), so the exported file reads -0 for both, and its verification failed.
+    /// </summary>
+    [Fact]
+    public async Task Zeros_of_both_signs_alone_in_a_real_column_are_kept_in_postgresql_and_the_exported_file_still_verifies()
+    {
+        using var folder = new TempFolder();
+        var source = folder.File("letters.duckdb");
+        Write(source, Newest,
+        [
+            Letter(1, ("processing_time_ms", -0.0f)),
+            Letter(2, ("processing_time_ms", 0.0f)),
+            Letter(3, ("processing_time_ms", 1.0f), ("created_at", Timestamp(-210866803200000001))),
+        ]);
+
+        var database = await ImportRun.AssertCutOverHoldsAsync(postgres, folder, source);
+
+        Assert.Equal("1: -0, 2: 0", await Target.ScalarAsync<string>(database,
+            "SELECT string_agg(id || ': ' || processing_time_ms::text, ', ' ORDER BY id) FROM letters"));
+        Assert.Equal(1L, await Target.CountAsync(database, "migration_quarantine"));
+    }
+
     [Fact]
     public async Task Json_that_jsonb_refuses_is_kept_as_a_string_and_nul_escapes_are_removed_everywhere()
     {

@@ -5,8 +5,8 @@ namespace SeLetters.Api.Letters;
 /// <summary>
 /// About <see cref="SearchTuning.SampleRows"/> letters' search rows (<c>TABLESAMPLE SYSTEM</c>, the same pages every
 /// time) with each letter's place in every sort order, and the number of letters as ANALYZE last counted them: what
-/// <see cref="SearchEstimate"/> chooses a search's way from. Read in one round trip and kept a minute
-/// (<see cref="SearchPlanMemory.SampleAsync"/>): read again for every search, inside its statement, the sample took
+/// <see cref="SearchEstimate"/> chooses a search's way from. Read in one round trip, kept a minute and read again in the
+/// background (<see cref="SearchPlanMemory.SampleAsync"/>): read again for every search, inside its statement, the sample took
 /// 4–5 ms of the 8–12 ms of a search with only a filter at 100,000 letters, and its part of the statement half the
 /// planning.
 /// </summary>

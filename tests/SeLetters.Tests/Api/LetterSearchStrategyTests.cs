@@ -1,4 +1,5 @@
 using CsCheck;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using SeLetters.Api.Letters;
@@ -39,7 +40,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     {
         await using var connection = await LettersAsync();
         // Nine letters in ten match, in any order: 33 letters walked for the page, 112 read in the table's order to count.
-        var plans = new SearchPlanMemory();
+        var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance);
         var query = Query(search: "ALPHA", sortBy: "created_at", sortOrder: "desc", page: 3);
         var outcome = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
         Assert.Equal("walk, count", outcome.Strategy);
@@ -145,7 +146,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     public async Task The_same_search_again_goes_the_way_it_went_without_the_sample()
     {
         await using var connection = await LettersAsync();
-        var plans = new SearchPlanMemory();
+        var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance);
         var query = Query(search: "omega", sortBy: "id", sortOrder: "asc", page: 2);
         var first = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
         var again = await AssertAsNaiveAsync(connection, query, SearchTuning.Default, plans: plans);
@@ -158,9 +159,56 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
+    public async Task An_old_sample_is_answered_at_once_and_read_again_in_the_background()
+    {
+        await using var connection = await LettersAsync();
+        using var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance, sampleLifetime: TimeSpan.Zero);
+        var first = await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None);
+        Assert.Equal(3000, first.TableRows);
+        await GrowAsync(connection);
+
+        Assert.Same(first, await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None));
+        await plans.SampleRefresh;
+        Assert.Equal(4000, (await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None)).TableRows);
+        await plans.SampleRefresh;
+    }
+
+    [Fact]
+    public async Task A_sample_that_cannot_be_read_again_stays_in_use_until_it_can()
+    {
+        // Unpooled, so the refresh's connection is a new one, which the database refuses.
+        await using var connection = await LettersAsync(settings => settings.Pooling = false);
+        using var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance, sampleLifetime: TimeSpan.Zero);
+        var first = await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None);
+        await GrowAsync(connection);
+        await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS false");
+
+        Assert.Same(first, await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None));
+        await plans.SampleRefresh;
+        Assert.Same(first, await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None));
+        await plans.SampleRefresh;
+        await AssertAsNaiveAsync(connection, Query(search: "alpha", page: 3), SearchTuning.Default, plans: plans);
+
+        await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS true");
+        await plans.SampleRefresh;
+        Assert.Same(first, await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None));
+        await plans.SampleRefresh;
+        Assert.Equal(4000, (await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None)).TableRows);
+        await plans.SampleRefresh;
+    }
+
+    /// <summary>1,000 letters more, counted by ANALYZE: a sample read after them tells a table of 4,000.</summary>
+    private static async Task GrowAsync(NpgsqlConnection connection)
+    {
+        await Target.ExecuteAsync(connection, "INSERT INTO letters (document_name, source_file_path) SELECT 'later_' || i || '.pdf', 'in/' || i FROM generate_series(1, 1000) i");
+        await Target.ExecuteAsync(connection, "ANALYZE letter_search");
+    }
+
+    [Fact]
     public async Task A_prepared_search_without_a_text_runs_on_its_generic_plan_and_leaves_the_sessions_planning_as_it_was()
     {
-        await using var connection = await LettersAsync(autoPrepare: true);
+        // Prepared as the API's statements are.
+        await using var connection = await LettersAsync(settings => settings.MaxAutoPrepare = 10);
         // Npgsql prepares a statement from its fifth use on; PostgreSQL's own choice plans the first five runs of a
         // prepared statement for their values, whatever it does after.
         foreach (var query in new[] { Query(status: "processed"), Query(sortBy: "document_name"), Query(search: "alpha") })
@@ -202,7 +250,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     public async Task A_remembered_walk_that_runs_out_after_writes_still_finds_the_page_and_is_remembered_as_a_collect()
     {
         await using var connection = await LettersAsync();
-        var plans = new SearchPlanMemory();
+        var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance);
         var query = Query(search: "omega", sortBy: "id", sortOrder: "desc");
         // The last 300 letters hold omega (but for 15 NULL titles): a walk of 150 finds the count limit's 101.
         Assert.Equal("walk", (await AssertAsNaiveAsync(connection, query, WalkWithBudget(150), plans: plans)).Strategy);
@@ -242,7 +290,7 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         await Cases.SampleAsync(async (letters, queries, remember, steps) =>
         {
             // Searches repeat from a few queries per case: with a memory, a way chosen before the writes is taken after them.
-            var plans = remember ? new SearchPlanMemory() : null;
+            var plans = remember ? new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance) : null;
             await using (var empty = new NpgsqlCommand("TRUNCATE letters CASCADE", connection))
             {
                 await empty.ExecuteNonQueryAsync();
@@ -263,8 +311,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         }, iter: 60, threads: 1);
     }
 
-    /// <summary>A copy of the 3,000 letters; with <paramref name="autoPrepare"/>, statements are prepared as the API's are.</summary>
-    private async Task<NpgsqlConnection> LettersAsync(bool autoPrepare = false)
+    /// <summary>A connection to a copy of the 3,000 letters, its settings changed by <paramref name="configure"/>.</summary>
+    private async Task<NpgsqlConnection> LettersAsync(Action<NpgsqlConnectionStringBuilder>? configure = null)
     {
         // Written once, copied for each test (3.5 s a test before).
         var database = await postgres.CreateFilledDatabaseAsync("strategy_letters", async template =>
@@ -277,7 +325,9 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
             // them, and the sample scales by letter_search's row count as ANALYZE left it (the copies keep its statistics).
             await Target.ExecuteAsync(slow, "ANALYZE");
         });
-        var connection = new NpgsqlConnection(autoPrepare ? new NpgsqlConnectionStringBuilder(database) { MaxAutoPrepare = 10 }.ConnectionString : database);
+        var settings = new NpgsqlConnectionStringBuilder(database);
+        configure?.Invoke(settings);
+        var connection = new NpgsqlConnection(settings.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }

@@ -68,18 +68,17 @@ internal sealed record ImportRun(int ExitCode, string Output, JsonDocument? Repo
     /// The count and checksum sum of each of the four tables in the verification's canonical form
     /// (<see cref="CanonicalForm"/>): every value exactly but the sign of a zero, which a trip through DuckDB does not keep.
     /// </summary>
-    public static async Task<List<(string Table, long Rows, decimal Sum)>> CanonicalChecksumsAsync(string connectionString)
+    public static async Task<List<(string Table, (long Rows, ulong Sum) Checksums)>> CanonicalChecksumsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var checksums = new List<(string, long, decimal)>();
+        var checksums = new List<(string, (long, ulong))>();
         foreach (var table in TargetSchema.Tables)
         {
-            var sql = RowChecksum.TargetSql(table.Name, [.. table.Columns.Select((column, i) => (column, i))]);
-            await using var command = new NpgsqlCommand($"SELECT count(*), coalesce(sum(checksum), 0) FROM ({sql}) s", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            checksums.Add((table.Name, reader.GetInt64(0), reader.GetDecimal(1)));
+            // As the verification reads a table whose every column the source has.
+            var shape = new TableShape(table) { Present = true };
+            shape.Mapped.AddRange(table.Columns.Select((column, i) => (column, i)));
+            checksums.Add((table.Name, await ImportVerifier.ReadTargetSumAsync(shape, connection, CancellationToken.None)));
         }
 
         return checksums;

@@ -17,7 +17,7 @@ public sealed class MigrationServiceTests(PostgresServerFixture postgres) : ICla
         var run = await MigrationServiceProcess.RunAsync(database);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014000_RangeAndFailedStepStatistics", "20261130040000_RefreshLocksLettersFirst", "20261130041000_LetterSearchSortIndexes", "20261130120000_LetterTextIndexedOnce"], await AppliedMigrationsAsync(database));
+        Assert.Equal(["20261129210116_Baseline", "20261129215447_DerivedRowsOncePerLetter", "20261129231010_UtcTimestamps", "20261130011000_DerivedRowsRewrittenTogether", "20261130014000_RangeAndFailedStepStatistics", "20261130040000_RefreshLocksLettersFirst", "20261130041000_LetterSearchSortIndexes", "20261130120000_LetterTextIndexedOnce", "20261201080000_LetterSearchSortIndexesCoverFilters"], await AppliedMigrationsAsync(database));
     }
 
     [Fact]

@@ -44,9 +44,9 @@ internal static class SearchEstimate
         {
             var letter = letters[i];
             places[i] = sign * letter.PlaceBy(shape.SortColumn);
-            withinBounds[i] = bounds.TrueForAll(bound => bound.Test(search, letter));
+            withinBounds[i] = PassesAll(bounds, search, letter);
             var matchesText = text(letter);
-            var hit = matchesText && withinBounds[i] && filters.TrueForAll(filter => filter.Test(search, letter));
+            var hit = matchesText && withinBounds[i] && PassesAll(filters, search, letter);
             if (hit)
             {
                 hitPlaces.Add(places[i]);
@@ -73,7 +73,16 @@ internal static class SearchEstimate
             }
 
             var last = hitPlaces[at - 1];
-            return Enumerable.Range(0, letters.Length).Count(i => withinBounds[i] && places[i] <= last);
+            var walked = 0;
+            for (var i = 0; i < letters.Length; i++)
+            {
+                if (withinBounds[i] && places[i] <= last)
+                {
+                    walked++;
+                }
+            }
+
+            return walked;
         }
 
         var walkRows = WalkedTo(search.WalkTarget);
@@ -89,6 +98,19 @@ internal static class SearchEstimate
             : (SearchPlan.Collect, walkRows);
         var budget = Math.Max(tuning.WalkBudgetFactor * (walked ?? 0) * sample.TableRows / Math.Max(letters.Length, 1), tuning.WalkBudgetFloor);
         return new SearchPlan(strategy, (long)Math.Round(budget, MidpointRounding.ToEven));
+    }
+
+    private static bool PassesAll(List<SearchFilter> filters, in SearchKey search, SampledLetter letter)
+    {
+        foreach (var filter in filters)
+        {
+            if (!filter.Test(search, letter))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

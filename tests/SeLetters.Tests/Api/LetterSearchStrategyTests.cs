@@ -119,10 +119,12 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         await using var connection = await LettersAsync();
         // Sepam: one letter in eight. Page 4 is about 320 letters into the order and the count limit's 101 matches about
         // 800 into the table: more than the 375 matches a collect would look up one by one, but the walk reads the sort
-        // index alone. With a filter beside the sort, the walk reads each letter's row: collected.
+        // index alone, which holds the filter columns too. Sorted by id, a filter is tested on each letter's row: collected.
         var query = Query(product: "sepam", sortBy: "created_at", sortOrder: "desc", page: 4);
         Assert.Equal("walk, count", (await AssertAsNaiveAsync(connection, query, SearchTuning.Default)).Strategy);
-        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query with { MinConfidence = 0f }, SearchTuning.Default)).Strategy);
+        Assert.Equal("walk, count", (await AssertAsNaiveAsync(connection, query with { MinConfidence = 0f }, SearchTuning.Default)).Strategy);
+        Assert.Equal("walk, count", (await AssertAsNaiveAsync(connection, query with { SortBy = "id" }, SearchTuning.Default)).Strategy);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, query with { SortBy = "id", MinConfidence = 0f }, SearchTuning.Default)).Strategy);
     }
 
     [Fact]

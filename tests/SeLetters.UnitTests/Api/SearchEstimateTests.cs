@@ -20,10 +20,21 @@ public sealed class SearchEstimateTests
     public void A_filter_whose_matches_come_last_in_the_order_is_collected_and_first_walked()
     {
         var sample = Sample(id => id > 900 ? "failed" : "processed");
-        // Oldest first, 951 letters come before the count limit's match and 910 before the page's: the 100 matches are fewer.
+        // Oldest first, 951 letters come before the count limit's match and 910 before the page's: read from the sort
+        // index (a quarter of a collected letter's cost each), they still cost more than the 100 matches collected.
         Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("created_at", descending: false, status: "failed"), CountLimit, sample, Tuning).Strategy);
         // Newest first, the count limit's 51 matches are the first 51 letters.
         Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 51), SearchEstimate.Choose(Search("created_at", descending: true, status: "failed"), CountLimit, sample, Tuning));
+    }
+
+    [Fact]
+    public void A_filter_beside_the_sort_is_walked_in_the_sort_index_but_not_in_the_primary_key()
+    {
+        var sample = Sample(id => id > 700 ? "failed" : "processed");
+        // The 751 letters before the count limit's match are read from the sort index, which holds the status: they cost
+        // less than the 300 matches collected. Sorted by id, the walk reads each letter's row to test its status.
+        Assert.Equal(new SearchPlan(SearchPlan.Walk, 4 * 751), SearchEstimate.Choose(Search("created_at", descending: false, status: "failed"), CountLimit, sample, Tuning));
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("id", descending: false, status: "failed"), CountLimit, sample, Tuning).Strategy);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ internal sealed partial class SearchPlanMemory : IDisposable
     private readonly CancellationToken _disposed;
     private volatile ReadSample? _sample;
     private int _refreshing;
+    private bool _refreshFailing;
 
     public SearchPlanMemory(ILogger<SearchPlanMemory> logger)
         : this(logger, DefaultSampleLifetime)
@@ -101,15 +102,18 @@ internal sealed partial class SearchPlanMemory : IDisposable
                 await connection.OpenAsync(_disposed);
                 var read = await SearchSample.ReadAsync(connection, sampleRows, _disposed);
                 _sample = new ReadSample(read, Environment.TickCount64);
+                _refreshFailing = false;
             }
         }
         catch (Exception exception)
         {
-            // The next search after the lifetime tries again; until then the searches take the old sample. Cut off by
-            // the API's shutdown, it has nothing to tell.
-            if (!_disposed.IsCancellationRequested)
+            // The next search after the lifetime tries again; until then the searches take the old sample. While the
+            // database is down every such search tries, so the failure is told once until a refresh works again. Cut
+            // off by the API's shutdown, it has nothing to tell.
+            if (!_disposed.IsCancellationRequested && !_refreshFailing)
             {
                 LogRefreshFailed(_logger, exception.Message);
+                _refreshFailing = true;
             }
         }
         finally

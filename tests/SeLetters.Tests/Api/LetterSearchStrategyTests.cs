@@ -1,4 +1,5 @@
 using CsCheck;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
@@ -204,7 +205,8 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     {
         // Unpooled, so the refresh's connection is a new one, which the database refuses.
         await using var connection = await LettersAsync(settings => settings.Pooling = false);
-        using var plans = new SearchPlanMemory(NullLogger<SearchPlanMemory>.Instance, sampleLifetime: TimeSpan.Zero);
+        var logger = new WarningCounter();
+        using var plans = new SearchPlanMemory(logger, sampleLifetime: TimeSpan.Zero);
         var first = await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None);
         await GrowAsync(connection);
         await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS false");
@@ -216,12 +218,21 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         await AssertAsNaiveAsync(connection, Query(search: "alpha", page: 3), SearchTuning.Default, plans: plans);
         // The search started a refresh too: it must have failed before connections are allowed again.
         await plans.SampleRefresh;
+        // Three refreshes failed, and the failure was told once.
+        Assert.Equal(1, logger.Warnings);
 
         await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS true");
         Assert.Same(first, await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None));
         await plans.SampleRefresh;
         Assert.Equal(4000, (await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None)).TableRows);
         await plans.SampleRefresh;
+
+        // A refresh worked since: the next failure is told again.
+        await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS false");
+        await plans.SampleAsync(connection, SearchTuning.Default.SampleRows, CancellationToken.None);
+        await plans.SampleRefresh;
+        Assert.Equal(2, logger.Warnings);
+        await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE \"{connection.Database}\" ALLOW_CONNECTIONS true");
     }
 
     /// <summary>1,000 letters more, counted by ANALYZE: a sample read after them tells a table of 4,000.</summary>
@@ -572,4 +583,24 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     private sealed record WriteStep(WriteKind Kind, int Index, LetterRow Values);
 
     private sealed record Step(SearchStep? Search, WriteStep? Write);
+
+    /// <summary>Counts the warnings a <see cref="SearchPlanMemory"/> logs.</summary>
+    private sealed class WarningCounter : ILogger<SearchPlanMemory>
+    {
+        private int _warnings;
+
+        public int Warnings => Volatile.Read(ref _warnings);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+            {
+                Interlocked.Increment(ref _warnings);
+            }
+        }
+    }
 }

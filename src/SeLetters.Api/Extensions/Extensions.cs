@@ -59,7 +59,11 @@ internal static class Extensions
         builder.Services.AddSingleton<CatalogueReader>();
         builder.Services.AddHealthChecks().AddCheck<CatalogueHealthCheck>("catalogue");
 
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(options => options.MaxConcurrentRequests > 0 && options.MaxQueuedRequests >= 0,
+                "Api:MaxConcurrentRequests must be at least 1 and Api:MaxQueuedRequests at least 0.")
+            .ValidateOnStart();
+        builder.Services.AddRequestLimits();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
         builder.Services.AddAuthorization();

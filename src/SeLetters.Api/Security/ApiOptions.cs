@@ -20,4 +20,13 @@ public sealed class ApiOptions
     /// Counting every match of a broad term would cost a scan of the whole table on every page.
     /// </summary>
     public int SearchCountLimit { get; set; } = 1000;
+
+    /// <summary>
+    /// How many requests run at once (the health probes aside); as many as the database pool's default 100 connections,
+    /// since a request beyond them would only wait for one.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 100;
+
+    /// <summary>How many more requests wait for one of those to end; beyond them a request is answered 503 at once.</summary>
+    public int MaxQueuedRequests { get; set; } = 100;
 }

@@ -77,14 +77,17 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health</c>: ready, every check (the database included); <c>/alive</c>: the process answers.</summary>
+    /// <summary>
+    /// <c>/health</c>: ready, every check (the database included); <c>/alive</c>: the process answers. Neither is ever
+    /// refused by a rate limiter, so that a busy service is not taken for a dead one.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath).DisableRateLimiting();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
-        });
+        }).DisableRateLimiting();
         return app;
     }
 }

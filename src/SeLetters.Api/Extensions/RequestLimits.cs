@@ -21,13 +21,15 @@ internal static class RequestLimits
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(context => IsProbe(context.Request.Path)
-                ? RateLimitPartition.GetNoLimiter(true)
-                : RateLimitPartition.GetConcurrencyLimiter(false, _ => Limits(context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value)));
             options.OnRejected = RejectAsync;
+        })
+        .AddOptions<RateLimiterOptions>().Configure<IOptions<ApiOptions>>((options, api) =>
+        {
+            // One partition for every request, built once: the probes are left out by their endpoints
+            // (ServiceDefaults' MapDefaultEndpoints), which the middleware honours before any limiter.
+            var everyRequest = RateLimitPartition.GetConcurrencyLimiter(true, _ => Limits(api.Value));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(_ => everyRequest);
         });
-
-    private static bool IsProbe(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
     private static ConcurrencyLimiterOptions Limits(ApiOptions api) => new()
     {

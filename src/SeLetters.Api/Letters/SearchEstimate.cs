@@ -17,7 +17,8 @@ namespace SeLetters.Api.Letters;
 /// matches in the requested order, and the sample's letters at or before it tell how many letters the walk would read;
 /// the sample's matches in id order (the table's order as an import leaves it) tell how many the count would read, each
 /// <see cref="SearchTuning.CountScanSpeedup"/> times cheaper than one walked; the sample's letters that the collect's
-/// index would give (the text's matches before the filters thin them out) tell how many a collect would read. The
+/// index would give (the text's matches before the filters thin them out) tell how many a collect would read; a text
+/// without a trigram has no index, so its collect reads every letter the filters leave (<see cref="IndexFindsText"/>). The
 /// cheaper walk is taken when its letters cost no more than <see cref="WalkRowsPerCollectedRow"/> times the collect's,
 /// with a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate scaled to the table: when that runs
 /// out, the statement collects after all (<c>walk, collect</c>), so a wrong estimate costs time, never an answer. A
@@ -32,7 +33,7 @@ internal static class SearchEstimate
         var letters = sample.Letters;
         var (bounds, filters) = SearchFilter.Of(shape);
         var text = TextCondition(search);
-        var textIndexed = shape.Term != TextMatch.None || shape.Product != TextMatch.None;
+        var textIndexed = IndexFindsText(shape);
         // Descending, the walk's order is the ascending one reversed: NULLs first, ties by id descending, as the index gives them.
         var sign = shape.Descending ? -1L : 1L;
         var places = new long[letters.Length];
@@ -46,14 +47,15 @@ internal static class SearchEstimate
             places[i] = sign * letter.PlaceBy(shape.SortColumn);
             withinBounds[i] = PassesAll(bounds, search, letter);
             var matchesText = text(letter);
-            var hit = matchesText && withinBounds[i] && PassesAll(filters, search, letter);
+            var passesFilters = withinBounds[i] && PassesAll(filters, search, letter);
+            var hit = matchesText && passesFilters;
             if (hit)
             {
                 hitPlaces.Add(places[i]);
                 hitIds.Add(letter.LetterId);
             }
 
-            if (textIndexed ? matchesText : hit)
+            if (textIndexed ? matchesText : passesFilters)
             {
                 collected++;
             }
@@ -124,6 +126,14 @@ internal static class SearchEstimate
         (shape.Product != TextMatch.None || shape.Term == TextMatch.None) && (filters == 0 || shape.SortColumn != "id")
             ? tuning.WalkRowsPerCollectedRow * tuning.IndexWalkSpeedup
             : tuning.WalkRowsPerCollectedRow;
+
+    /// <summary>
+    /// Whether the collect finds its letters through a trigram index: the product's or the term's (on the product's rows
+    /// when a product is given). A text without a trigram is tested on every row instead (<see cref="LetterSearchStatement"/>):
+    /// é in 8 % of 100,000 letters, none of them among the 20,000 newest, was collected as if an index gave its 8,000
+    /// letters, and read all 100,000 (63 ms) where a walk newest first reads about 30,000.
+    /// </summary>
+    private static bool IndexFindsText(SearchShape shape) => shape.Product == TextMatch.Trigrams || shape.Term == TextMatch.Trigrams;
 
     /// <summary>The search text and the product, matched as the statement matches them (the term on the product row's copy of the letter's text).</summary>
     private static Func<SampledLetter, bool> TextCondition(SearchKey search) =>

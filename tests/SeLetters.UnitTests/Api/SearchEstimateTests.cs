@@ -57,6 +57,20 @@ public sealed class SearchEstimateTests
     }
 
     [Fact]
+    public void A_term_without_a_trigram_is_collected_from_every_letter_so_a_walk_past_the_newest_is_cheaper()
+    {
+        // Every 10th of the oldest 800 letters says "crème" (80 matches), none of the 200 newest. Newest first, the walk
+        // reads 291 letters to the page's 10th match, and the count apart the 510 oldest (at a quarter of the cost each).
+        var sample = Sample(_ => "processed", text: id => id % 10 == 0 && id <= 800 ? "crème" : "");
+        // Through the trigram index a collect reads the 80 matches alone.
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("created_at", descending: true, term: "crè"), CountLimit, sample, Tuning).Strategy);
+        // Without a trigram, it reads all 1,000 letters.
+        Assert.Equal(
+            new SearchPlan(SearchPlan.WalkToPageThenCount, 4 * 291),
+            SearchEstimate.Choose(Search("created_at", descending: true, term: "è", match: TextMatch.Shorter), CountLimit, sample, Tuning));
+    }
+
+    [Fact]
     public void A_confidence_of_NaN_is_above_every_minimum_as_PostgreSQL_orders_reals()
     {
         // The newest 100 letters have NaN, the others 0.1. At least 0.5: the NaN letters match, and newest first they come
@@ -74,14 +88,14 @@ public sealed class SearchEstimateTests
     }
 
     /// <summary>Letter i (1 to 1,000) is created at hour i and named in the same order; every place follows the id.</summary>
-    private static SearchSample Sample(Func<int, string?> status, Func<int, float>? confidence = null) => new(2000, Letters,
+    private static SearchSample Sample(Func<int, string?> status, Func<int, float>? confidence = null, Func<int, string>? text = null) => new(2000, Letters,
         [.. Enumerable.Range(1, Letters).Select(id => new SampledLetter(
-            id, $"alpha_{id:D4}.pdf", null, status(id), First.AddHours(id), confidence?.Invoke(id) ?? 0.5f, new SortPlaces(id, id, id, id, id)))]);
+            id, $"alpha_{id:D4}.pdf{text?.Invoke(id)}", null, status(id), First.AddHours(id), confidence?.Invoke(id) ?? 0.5f, new SortPlaces(id, id, id, id, id)))]);
 
     private static SearchKey Search(
         string sortColumn, bool descending, string? status = null, DateTime? createdFrom = null, float? minConfidence = null, float? maxConfidence = null,
-        string term = "") => new(
-        new SearchShape(sortColumn, descending, term == "" ? TextMatch.None : TextMatch.Trigrams, TextMatch.None,
+        string term = "", TextMatch match = TextMatch.Trigrams) => new(
+        new SearchShape(sortColumn, descending, term == "" ? TextMatch.None : match, TextMatch.None,
             status is not null, createdFrom is not null, false, minConfidence is not null, maxConfidence is not null),
         term, "", status, createdFrom, null, minConfidence, maxConfidence, PageEnd, CountLimit + 1);
 }

@@ -18,7 +18,8 @@ namespace SeLetters.Api.Letters;
 /// the sample's matches in id order (the table's order as an import leaves it) tell how many the count would read, each
 /// <see cref="SearchTuning.CountScanSpeedup"/> times cheaper than one walked; the sample's letters that the collect's
 /// index would give (the text's matches before the filters thin them out) tell how many a collect would read; a text
-/// without a trigram has no index, so its collect reads every letter the filters leave (<see cref="IndexFindsText"/>). The
+/// without a trigram has no index, so its collect reads every letter the filters leave (<see cref="IndexFindsText"/>), in
+/// the table's order, each <see cref="SearchTuning.TextScanSpeedup"/> times cheaper than one walked. The
 /// cheaper walk is taken when its letters cost no more than <see cref="WalkRowsPerCollectedRow"/> times the collect's,
 /// with a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate scaled to the table: when that runs
 /// out, the statement collects after all (<c>walk, collect</c>), so a wrong estimate costs time, never an answer. A
@@ -93,7 +94,8 @@ internal static class SearchEstimate
         var countAt = (int)Math.Max(Math.Ceiling((countLimit + 1) * sampled) - 1, 0);
         var countRows = countAt < hitIds.Count ? letters.Count(letter => letter.LetterId <= hitIds[countAt]) : letters.Length;
         var countCost = countRows / tuning.CountScanSpeedup;
-        var collectCost = WalkRowsPerCollectedRow(shape, filters.Count, tuning) * collected;
+        var textScanned = !textIndexed && (shape.Term != TextMatch.None || shape.Product != TextMatch.None);
+        var collectCost = WalkRowsPerCollectedRow(shape, filters.Count, tuning) * collected / (textScanned ? tuning.TextScanSpeedup : 1);
         var (strategy, walked) =
             walkRows is { } toTarget && toTarget <= pageRows + countCost && toTarget <= collectCost ? (SearchPlan.Walk, walkRows)
             : pageRows is { } toPage && toPage + countCost <= collectCost ? (SearchPlan.WalkToPageThenCount, pageRows)

@@ -64,10 +64,13 @@ public sealed class SearchEstimateTests
         var sample = Sample(_ => "processed", text: id => id % 10 == 0 && id <= 800 ? "crème" : "");
         // Through the trigram index a collect reads the 80 matches alone.
         Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("created_at", descending: true, term: "crè"), CountLimit, sample, Tuning).Strategy);
-        // Without a trigram, it reads all 1,000 letters.
+        // Without a trigram, it reads all 1,000 letters, in the table's order: 625 walked letters' worth.
         Assert.Equal(
             new SearchPlan(SearchPlan.WalkToPageThenCount, 4 * 291),
             SearchEstimate.Choose(Search("created_at", descending: true, term: "è", match: TextMatch.Shorter), CountLimit, sample, Tuning));
+        // Oldest first, when only the 400 newest say it, the walk reads 651 letters to the count limit's match: more.
+        var newest = Sample(_ => "processed", text: id => id > 600 ? "crème" : "");
+        Assert.Equal(SearchPlan.Collect, SearchEstimate.Choose(Search("created_at", descending: false, term: "è", match: TextMatch.Shorter), CountLimit, newest, Tuning).Strategy);
     }
 
     [Fact]

@@ -173,6 +173,19 @@ internal readonly record struct SearchShape(
     /// <summary>Every letter matches: nothing to choose, the page read at its offset (<see cref="LetterSearchStatement"/>'s own statement for it).</summary>
     public bool Unconditional => WithoutText && !Status && !CreatedFrom && !CreatedTo && !MinConfidence && !MaxConfidence;
 
+    /// <summary>
+    /// A collect finds the text's letters through a trigram index: the product's, or the term's (on the product's rows
+    /// when a product is given).
+    /// </summary>
+    public bool TextIndexed => Term == TextMatch.Trigrams || Product == TextMatch.Trigrams;
+
+    /// <summary>
+    /// A text that no index finds: its collect tests every letter the filters leave. é in 8 % of 100,000 letters, none
+    /// of them among the 20,000 newest, was collected as if an index gave its 8,000 letters, and read all 100,000 (63 ms)
+    /// where a walk newest first reads about 30,000.
+    /// </summary>
+    public bool TextScanned => !WithoutText && !TextIndexed;
+
     private bool WithoutText => Term == TextMatch.None && Product == TextMatch.None;
 }
 

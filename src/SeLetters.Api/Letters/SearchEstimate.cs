@@ -18,7 +18,7 @@ namespace SeLetters.Api.Letters;
 /// the sample's matches in id order (the table's order as an import leaves it) tell how many the count would read, each
 /// <see cref="SearchTuning.CountScanSpeedup"/> times cheaper than one walked; the sample's letters that the collect's
 /// index would give (the text's matches before the filters thin them out) tell how many a collect would read; a text
-/// without a trigram has no index, so its collect reads every letter the filters leave (<see cref="IndexFindsText"/>), in
+/// without a trigram has no index, so its collect reads every letter the filters leave (<see cref="SearchShape.TextScanned"/>), in
 /// the table's order, each <see cref="SearchTuning.TextScanSpeedup"/> times cheaper than one walked. The
 /// cheaper walk is taken when its letters cost no more than <see cref="WalkRowsPerCollectedRow"/> times the collect's,
 /// with a budget of <see cref="SearchTuning.WalkBudgetFactor"/> times its estimate scaled to the table: when that runs
@@ -34,7 +34,6 @@ internal static class SearchEstimate
         var letters = sample.Letters;
         var (bounds, filters) = SearchFilter.Of(shape);
         var text = TextCondition(search);
-        var textIndexed = IndexFindsText(shape);
         // Descending, the walk's order is the ascending one reversed: NULLs first, ties by id descending, as the index gives them.
         var sign = shape.Descending ? -1L : 1L;
         var places = new long[letters.Length];
@@ -56,7 +55,7 @@ internal static class SearchEstimate
                 hitIds.Add(letter.LetterId);
             }
 
-            if (textIndexed ? matchesText : passesFilters)
+            if (shape.TextIndexed ? matchesText : passesFilters)
             {
                 collected++;
             }
@@ -94,8 +93,7 @@ internal static class SearchEstimate
         var countAt = (int)Math.Max(Math.Ceiling((countLimit + 1) * sampled) - 1, 0);
         var countRows = countAt < hitIds.Count ? letters.Count(letter => letter.LetterId <= hitIds[countAt]) : letters.Length;
         var countCost = countRows / tuning.CountScanSpeedup;
-        var textScanned = !textIndexed && (shape.Term != TextMatch.None || shape.Product != TextMatch.None);
-        var collectCost = WalkRowsPerCollectedRow(shape, filters.Count, tuning) * collected / (textScanned ? tuning.TextScanSpeedup : 1);
+        var collectCost = WalkRowsPerCollectedRow(shape, filters.Count, tuning) * collected / (shape.TextScanned ? tuning.TextScanSpeedup : 1);
         var (strategy, walked) =
             walkRows is { } toTarget && toTarget <= pageRows + countCost && toTarget <= collectCost ? (SearchPlan.Walk, walkRows)
             : pageRows is { } toPage && toPage + countCost <= collectCost ? (SearchPlan.WalkToPageThenCount, pageRows)
@@ -128,14 +126,6 @@ internal static class SearchEstimate
         (shape.Product != TextMatch.None || shape.Term == TextMatch.None) && (filters == 0 || shape.SortColumn != "id")
             ? tuning.WalkRowsPerCollectedRow * tuning.IndexWalkSpeedup
             : tuning.WalkRowsPerCollectedRow;
-
-    /// <summary>
-    /// Whether the collect finds its letters through a trigram index: the product's or the term's (on the product's rows
-    /// when a product is given). A text without a trigram is tested on every row instead (<see cref="LetterSearchStatement"/>):
-    /// é in 8 % of 100,000 letters, none of them among the 20,000 newest, was collected as if an index gave its 8,000
-    /// letters, and read all 100,000 (63 ms) where a walk newest first reads about 30,000.
-    /// </summary>
-    private static bool IndexFindsText(SearchShape shape) => shape.Product == TextMatch.Trigrams || shape.Term == TextMatch.Trigrams;
 
     /// <summary>The search text and the product, matched as the statement matches them (the term on the product row's copy of the letter's text).</summary>
     private static Func<SampledLetter, bool> TextCondition(SearchKey search) =>

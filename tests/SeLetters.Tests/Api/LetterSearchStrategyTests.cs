@@ -74,6 +74,17 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
     }
 
     [Fact]
+    public async Task A_term_in_few_letters_without_a_trigram_walks_because_no_index_would_give_its_matches()
+    {
+        await using var connection = await LettersAsync();
+        // "a_r" (Beta_rare_, one letter in 20) holds no trigram: a collect would test all 3,000 letters, where a walk to
+        // the page and a count apart read about a third of them. Priced as if an index gave its matches, it was collected.
+        var outcome = await AssertAsNaiveAsync(connection, Query(search: "a_r", sortBy: "created_at", sortOrder: "desc"), SearchTuning.Default);
+        Assert.Equal("walk, count", outcome.Strategy);
+        Assert.True(outcome.Page.TotalCapped);
+    }
+
+    [Fact]
     public async Task A_term_whose_matches_come_last_in_the_order_is_collected_not_walked()
     {
         await using var connection = await LettersAsync();

@@ -7,11 +7,10 @@ Against a running API (bench/load/stack.sh starts one on http://127.0.0.1:29340/
 is warmed three times, then REPS first searches are timed, each made new by a min_confidence 0.000001 apart (another
 value is another search to the API's memory), then REPS times the same search; the medians are printed.
 """
-import http.client
 import statistics
 import sys
-import time
-import urllib.parse
+
+from api_timing import TimedApi
 
 SEARCHES = [
     "search=ice&min_confidence={}&sort_by=document_name&sort_order=asc&page=20&limit=25",
@@ -24,18 +23,11 @@ SEARCHES = [
 
 
 def main() -> None:
-    base = urllib.parse.urlparse(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:29340/")
+    api = TimedApi("first-vs-again")
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-    connection = http.client.HTTPConnection(base.hostname, base.port)
 
     def timed(query: str) -> float:
-        start = time.perf_counter()
-        connection.request("GET", f"/api/letters?{query}")
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            sys.exit(f"first-vs-again: {query} answered {response.status}")
-        return (time.perf_counter() - start) * 1000
+        return api.get(f"/api/letters?{query}")
 
     print("| search | first (sampled) ms | again (remembered) ms |\n|---|---:|---:|")
     for search in SEARCHES:

@@ -9,13 +9,13 @@ process (found by its --urls), every process of the postgres user (so run it whe
 this script. On one request at a time the three add up to the latency: the floor under a search without a term, whose
 seed SQL (a count of every letter) takes about 5 ms at 100,000 letters.
 """
-import http.client
 import os
 import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
+
+from api_timing import TimedApi
 
 REQUESTS = [
     ("the process answers (/alive)", "/alive"),
@@ -48,28 +48,18 @@ def pids(*pgrep_args: str) -> list[str]:
 
 
 def main() -> None:
-    base = urllib.parse.urlparse(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:29340/")
+    api = TimedApi("fixed-cost")
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    api = pids("-f", f"SeLetters.Api.dll --urls http://{base.hostname}:{base.port}")
-    connection = http.client.HTTPConnection(base.hostname, base.port)
-
-    def timed(path: str) -> float:
-        start = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            sys.exit(f"fixed-cost: {path} answered {response.status}")
-        return (time.perf_counter() - start) * 1000
+    process = pids("-f", f"SeLetters.Api.dll --urls http://{api.base.hostname}:{api.base.port}")
 
     print("| request | median ms | p90 ms | API CPU ms | PostgreSQL CPU ms | client CPU ms |\n|---|---:|---:|---:|---:|---:|")
     for name, path in REQUESTS:
         for _ in range(1000):
-            timed(path)
+            api.get(path)
         postgres = pids("-u", "postgres")
-        api_before, postgres_before, client_before = cpu_ms(api), cpu_ms(postgres), time.process_time()
-        latencies = sorted(timed(path) for _ in range(count))
-        api_cpu = (cpu_ms(api) - api_before) / count
+        api_before, postgres_before, client_before = cpu_ms(process), cpu_ms(postgres), time.process_time()
+        latencies = sorted(api.get(path) for _ in range(count))
+        api_cpu = (cpu_ms(process) - api_before) / count
         postgres_cpu = (cpu_ms(postgres) - postgres_before) / count
         client_cpu = (time.process_time() - client_before) * 1000 / count
         print(f"| {name} | {statistics.median(latencies):.2f} | {latencies[9 * count // 10]:.2f} | {api_cpu:.2f} | {postgres_cpu:.2f} | {client_cpu:.2f} |")

@@ -9,7 +9,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:29340/"  # where bench/load/stack.sh starts
 
 
 class TimedApi:
-    """A kept-alive connection to the API at base_url; a request that is not answered 200 ends the script, naming it."""
+    """A kept-alive connection to the API; a request that is not answered 200 ends the script, naming it."""
 
     def __init__(self, script: str) -> None:
         """The API at the command line's first argument, by default DEFAULT_BASE_URL."""

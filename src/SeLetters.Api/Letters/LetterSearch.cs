@@ -20,10 +20,9 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
     /// <summary>The page's letter columns follow the total, the strategy and the walk's budget.</summary>
     private const int LetterColumns = 3;
 
-    public async Task<PagedResult<LetterSummary>> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken)
-    {
+    public Task<SearchOutcome> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken) =>
         // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
-        var found = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
         {
             await db.Database.OpenConnectionAsync(retryCancellation);
             try
@@ -35,8 +34,6 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
                 await db.Database.CloseConnectionAsync();
             }
         }, cancellationToken);
-        return found.Page;
-    }
 
     /// <summary>
     /// The page of a valid query, and which way the statement found it: the way chosen from a sample
@@ -220,4 +217,8 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
 /// A search's page, the strategy its statement took (<c>walk</c>, <c>collect</c>, <c>walk, collect</c>, <c>walk, count</c>)
 /// and whether that way was remembered from an earlier search rather than chosen from the sample.
 /// </summary>
-internal sealed record SearchOutcome(PagedResult<LetterSummary> Page, string Strategy, bool Remembered);
+internal sealed record SearchOutcome(PagedResult<LetterSummary> Page, string Strategy, bool Remembered)
+{
+    /// <summary>The way as a client is told it: <c>collect</c>, or <c>collect (remembered)</c>.</summary>
+    public string Way => Remembered ? $"{Strategy} (remembered)" : Strategy;
+}

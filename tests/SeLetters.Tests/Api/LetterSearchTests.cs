@@ -52,6 +52,30 @@ public sealed class LetterSearchTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Tells_in_Server_Timing_the_way_each_search_went_and_whether_an_earlier_search_taught_it()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await using var api = LettersApiFactory.For(database);
+        using var writer = api.CreateWriter();
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StoreAsync(writer, Letter($"Relay-{i}.pdf"))));
+        var client = api.CreateClient();
+
+        // Without any condition there is no way to choose, so none to remember.
+        Assert.Equal("search;desc=\"walk, count\"", await WayAsync(client, "/api/letters"));
+        Assert.Equal("search;desc=\"walk, count\"", await WayAsync(client, "/api/letters"));
+        var first = await WayAsync(client, "/api/letters?search=relay-&sort_by=document_name&sort_order=asc");
+        Assert.Matches("^search;desc=\"(walk|walk, count|collect)\"$", first);
+        Assert.Equal(first[..^1] + " (remembered)\"", await WayAsync(client, "/api/letters?search=relay-&sort_by=document_name&sort_order=asc"));
+    }
+
+    private static async Task<string> WayAsync(HttpClient client, string uri)
+    {
+        using var response = await client.GetAsync(uri);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Assert.Single(response.Headers.GetValues("Server-Timing"));
+    }
+
+    [Fact]
     public async Task A_bulk_load_session_skips_it_and_the_refresh_rebuilds_it()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();

@@ -147,10 +147,11 @@ internal static class SearchGrid
     /// </summary>
     private static async Task TimeApiAsync(HttpClient http, Cell cell, bool measure)
     {
-        var elapsed = await SearchAsync(http, cell);
+        var (elapsed, way) = await SearchAsync(http, cell);
         if (measure)
         {
             cell.Api.Add(elapsed);
+            cell.Ways.Add(way);
         }
     }
 
@@ -164,11 +165,14 @@ internal static class SearchGrid
 
         for (var rep = 0; rep < reps; rep++)
         {
-            cell.ApiAgain.Add(await SearchAsync(http, cell));
+            var (elapsed, way) = await SearchAsync(http, cell);
+            cell.ApiAgain.Add(elapsed);
+            cell.WaysAgain.Add(way);
         }
     }
 
-    private static async Task<double> SearchAsync(HttpClient http, Cell cell)
+    /// <summary>The search's time, and the way the API says it went (<c>Server-Timing: search;desc="walk, count"</c>).</summary>
+    private static async Task<(double Milliseconds, string Way)> SearchAsync(HttpClient http, Cell cell)
     {
         var started = Stopwatch.GetTimestamp();
         using var response = await http.GetAsync(cell.ApiUrl);
@@ -177,7 +181,9 @@ internal static class SearchGrid
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(body);
         cell.ApiTotal = json.RootElement.GetProperty("total").GetInt32();
-        return elapsed.TotalMilliseconds;
+        var timing = response.Headers.TryGetValues("Server-Timing", out var values) ? string.Join(", ", values) : "";
+        var way = timing.IndexOf("desc=\"", StringComparison.Ordinal) is var at and >= 0 ? timing[(at + 6)..timing.LastIndexOf('"')] : "?";
+        return (elapsed.TotalMilliseconds, way);
     }
 
     /// <summary>The seed's webapp page: its columns, sorted, LIMIT/OFFSET, with the same conditions as its count.</summary>
@@ -263,6 +269,10 @@ internal static class SearchGrid
 
         public List<double> SeedPageMs { get; } = [];
 
+        public List<string> Ways { get; } = [];
+
+        public List<string> WaysAgain { get; } = [];
+
         public int ApiTotal { get; set; }
 
         public string Name => $"{term ?? "(no term)"} {filter.Name} {column} {(descending ? "desc" : "asc")} p{page}";
@@ -302,7 +312,8 @@ internal static class SearchGrid
             var (api, again) = (Median(Api), Median(ApiAgain));
             var seed = Math.Round(count.MedianMs + Median(SeedPageMs), 2);
             return new GridResult(
-                term, Math.Round(density * 100, 3), filter.Name, column, descending ? "desc" : "asc", page, api, seed, Math.Round(api / seed, 3), again, Math.Round(again / seed, 3));
+                term, Math.Round(density * 100, 3), filter.Name, column, descending ? "desc" : "asc", page, api, seed, Math.Round(api / seed, 3),
+                string.Join(" / ", Ways.Distinct()), again, Math.Round(again / seed, 3), string.Join(" / ", WaysAgain.Distinct()));
         }
     }
 
@@ -341,10 +352,13 @@ internal static class SearchGrid
     private static double Median(List<double> values) => values.Count == 0 ? 0 : Math.Round(values.Order().ElementAt(values.Count / 2), 2);
 }
 
-/// <summary>A cell's medians: the API's first search and its search again (<see cref="SearchGrid"/>), each over the seed's.</summary>
+/// <summary>
+/// A cell's medians: the API's first search and its search again (<see cref="SearchGrid"/>), each over the seed's, with
+/// the ways the API said they went (each different one, in the order of the rounds, " / " between them).
+/// </summary>
 internal sealed record GridResult(
     string? Term, double DensityPercent, string Filter, string Sort, string Order, int Page, double ApiMs, double SeedMs, double Ratio,
-    double ApiAgainMs, double RatioAgain);
+    string Way, double ApiAgainMs, double RatioAgain, string WayAgain);
 
 internal sealed record GridReport(DateTime StartedAtUtc, long Letters, int Rounds, IReadOnlyList<GridResult> Cells, IReadOnlyList<string> TotalMismatches)
 {
@@ -377,14 +391,26 @@ internal sealed record GridReport(DateTime StartedAtUtc, long Letters, int Round
         }
 
         text.AppendLine();
+        text.AppendLine("The ways the first searches went (a walk that ran out of budget before its page was full: walk, collect):");
+        text.AppendLine();
+        text.AppendLine("| way | searches | above 0.25 | worst ratio | its search |");
+        text.AppendLine("|---|---:|---:|---:|---|");
+        foreach (var way in Cells.GroupBy(cell => cell.Way).OrderBy(group => group.Key, StringComparer.Ordinal))
+        {
+            var worst = way.MaxBy(cell => cell.Ratio)!;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {way.Key} | {way.Count()} | {way.Count(cell => cell.Ratio > 0.25)} | {worst.Ratio} | {worst.Term ?? "(none)"} {worst.Filter} {worst.Sort} {worst.Order} p{worst.Page} |");
+        }
+
+        text.AppendLine();
         text.AppendLine("Every search, by ratio (worst last):");
         text.AppendLine();
-        text.AppendLine("| term | density % | filter | sort | page | API ms | seed ms | ratio | API again ms | ratio again |");
-        text.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| term | density % | filter | sort | page | API ms | seed ms | ratio | way | API again ms | ratio again | way again |");
+        text.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|---|");
         foreach (var cell in Cells)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {cell.Term ?? "(none)"} | {cell.DensityPercent} | {cell.Filter} | {cell.Sort} {cell.Order} | {cell.Page} | {cell.ApiMs} | {cell.SeedMs} | {cell.Ratio} | {cell.ApiAgainMs} | {cell.RatioAgain} |");
+                $"| {cell.Term ?? "(none)"} | {cell.DensityPercent} | {cell.Filter} | {cell.Sort} {cell.Order} | {cell.Page} | {cell.ApiMs} | {cell.SeedMs} | {cell.Ratio} | {cell.Way} | {cell.ApiAgainMs} | {cell.RatioAgain} | {cell.WayAgain} |");
         }
 
         text.AppendLine();

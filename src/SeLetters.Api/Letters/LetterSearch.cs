@@ -207,7 +207,7 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
         {
             if (Match != TextMatch.None)
             {
-                parameters.Add(new NpgsqlParameter<string>(name, Match == TextMatch.Trigrams ? LikePattern.Contains(Lower) : Lower));
+                parameters.Add(new NpgsqlParameter<string>(name, LikePattern.Contains(Lower)));
             }
         }
     }

@@ -135,14 +135,17 @@ internal static class LetterSearchStatement
         conditions.Count == 0 ? "true" : string.Join(" AND ", conditions.Select(condition => condition.Sql));
 
     /// <summary>
-    /// A substring test of lower-cased text. A LIKE pattern can use the trigram indexes; for a text without a trigram the
-    /// trigram index could only be scanned whole (a generic plan would not know in advance), so it gets <c>strpos</c>,
-    /// which no index serves. The parameter holds the LIKE pattern or the plain text accordingly.
+    /// A substring test of lower-cased text, a LIKE pattern in the parameter. A text with a trigram is looked up in the
+    /// trigram indexes. A text without one would make that a scan of the whole index (and a generic plan would not know
+    /// which text it has), so its test is written in the "C" collation, which the indexes (in the column's) cannot serve:
+    /// each row is tested. LIKE tests a row in about half the time <c>strpos</c> took (é over the 54,500 letters a
+    /// confidence filter leaves of 100,000: 10 against 22 ms), and means the same for any collation: a deterministic one
+    /// compares bytes.
     /// </summary>
     private static string Contains(string column, TextMatch match, string parameter) => match switch
     {
         TextMatch.Trigrams => $"{column} LIKE @{parameter} ESCAPE '\\'",
-        TextMatch.Shorter => $"strpos({column}, @{parameter}) > 0",
+        TextMatch.Shorter => $"{column} COLLATE \"C\" LIKE @{parameter} ESCAPE '\\'",
         _ => throw new ArgumentOutOfRangeException(nameof(match), match, "No text to match."),
     };
 }

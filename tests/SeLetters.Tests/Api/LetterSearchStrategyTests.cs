@@ -324,6 +324,29 @@ public sealed class LetterSearchStrategyTests(PostgresServerFixture postgres) : 
         }
     }
 
+    [Fact]
+    public async Task A_term_without_a_trigram_is_tested_on_each_letter_never_looked_up_in_a_trigram_index_even_on_a_generic_plan()
+    {
+        await using var connection = await LettersAsync();
+        // A generic plan does not know the pattern, and with the table's scan priced out, a trigram index would be the
+        // cheapest way left for a plain LIKE: for a pattern without a trigram, a scan of the whole index.
+        await Target.ExecuteAsync(connection, """
+            SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off;
+            LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_level = notice
+            """);
+        var plans = new List<string>();
+        connection.Notice += (_, notice) => plans.Add(notice.Notice.MessageText);
+
+        var collect = new SearchTuning(WalkRowsPerCollectedRow: 0);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, Query(search: "q", sortBy: "status", sortOrder: "desc"), collect)).Strategy);
+        Assert.Equal("collect", (await AssertAsNaiveAsync(connection, Query(search: "/q/", product: "tesys", sortBy: "id"), collect)).Strategy);
+
+        var logged = string.Join(Environment.NewLine, plans);
+        Assert.DoesNotContain("idx_letter_search_trgm", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("idx_letter_product_search_letter_text_trgm", logged, StringComparison.Ordinal);
+        Assert.Contains("like_escape($", logged, StringComparison.Ordinal); // the pattern a parameter: the generic plan
+    }
+
     /// <summary>
     /// Random letters (NULLs, NaN, ties, wildcards, non-BMP text), random writes between the searches, random queries,
     /// repeated, and a strategy forced at random or remembered from before the writes: the page and the total are always

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using SeLetters.Tests.Infrastructure;
+
+namespace SeLetters.Tests.Api;
+
+/// <summary>
+/// A letter is read in four statements (the letter, its products, their matches, its steps). A write that commits
+/// between them must not show: the document is the letter as one moment saw it.
+/// </summary>
+public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
+{
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The test holds the matches table locked, so the read waits at its third statement, after its products were read;
+    /// then it adds a product with a match and commits. Each statement on its own snapshot read the new match without
+    /// its product: a 500 ("The given key was not present in the dictionary"), first seen in CI while a PATCH read back
+    /// its letter as another request replaced products.
+    /// </summary>
+    [Fact]
+    public async Task A_product_and_match_committed_while_a_letter_is_read_are_in_neither_part_of_that_read()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await LettersDatabase.ExecuteAsync(database, """
+            INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
+            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
+            INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 1, 'OLD', 0.9);
+            """);
+        await using var api = LettersApiFactory.For(database);
+        using var reader = api.CreateClient();
+
+        await using var writer = new NpgsqlConnection(database);
+        await writer.OpenAsync();
+        await using var write = await writer.BeginTransactionAsync();
+        await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
+
+        var read = reader.GetAsync("/api/letters/1");
+        await WaitForReadBlockedOnMatchesAsync(database, read);
+        await Execute(writer, """
+            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (2, 1, 'P-NEW');
+            INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 2, 'NEW', 0.9);
+            """);
+        await write.CommitAsync();
+
+        using var response = await read;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal(["P-OLD: OLD"], ProductsWithMatches(body));
+        Assert.Equal(["P-OLD: OLD", "P-NEW: NEW"], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
+    }
+
+    private static async Task WaitForReadBlockedOnMatchesAsync(string database, Task read)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!read.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            var waiting = await LettersDatabase.ScalarAsync(database,
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'");
+            if ((long)waiting! > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail(read.IsCompleted ? "The read did not wait for the locked matches table." : $"The read did not reach its matches within {WaitLimit}.");
+    }
+
+    private static List<string> ProductsWithMatches(string letter) =>
+    [
+        .. JsonDocument.Parse(letter).RootElement.GetProperty("products").EnumerateArray().Select(product =>
+            $"{product.GetProperty("product_identifier").GetString()}: "
+            + string.Join(", ", product.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("ibcatalogue_product_identifier").GetString()))),
+    ];
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

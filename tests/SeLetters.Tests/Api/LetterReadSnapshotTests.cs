@@ -51,22 +51,62 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         Assert.Equal(["P-OLD: OLD", "P-NEW: NEW"], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
     }
 
-    private static async Task WaitForReadBlockedOnMatchesAsync(string database, Task read)
+    /// <summary>
+    /// The snapshot's transaction is begun and committed by the read's own batch. A statement cancelled between them
+    /// leaves it aborted; the connection must not go back to the pool so, or every later request on it would fail.
+    /// </summary>
+    [Fact]
+    public async Task A_read_cancelled_inside_its_snapshot_leaves_its_connection_fit_for_the_next_request()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await LettersDatabase.ExecuteAsync(database, """
+            INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
+            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
+            """);
+        // One connection: the next request gets the one the cancelled read used.
+        await using var api = LettersApiFactory.For($"{database};Maximum Pool Size=1");
+        using var reader = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/letters/1")).StatusCode);
+
+        HttpStatusCode cancelled;
+        await using (var writer = new NpgsqlConnection(database))
+        {
+            await writer.OpenAsync();
+            await using var write = await writer.BeginTransactionAsync();
+            await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
+            var read = reader.GetAsync("/api/letters/1");
+            var pid = await WaitForReadBlockedOnMatchesAsync(database, read);
+            await LettersDatabase.ExecuteAsync(database, $"SELECT pg_cancel_backend({pid})");
+            cancelled = (await read).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.InternalServerError, cancelled);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(["P-OLD: "], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
+        }
+
+        Assert.Equal(0L, await LettersDatabase.ScalarAsync(database,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+    }
+
+    /// <summary>The server process of the read once it waits at its matches, behind the test's lock.</summary>
+    private static async Task<int> WaitForReadBlockedOnMatchesAsync(string database, Task read)
     {
         var deadline = DateTime.UtcNow + WaitLimit;
         while (!read.IsCompleted && DateTime.UtcNow < deadline)
         {
-            var waiting = await LettersDatabase.ScalarAsync(database,
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'");
-            if ((long)waiting! > 0)
+            if (await LettersDatabase.ScalarAsync(database,
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'") is int pid)
             {
-                return;
+                return pid;
             }
 
             await Task.Delay(20);
         }
 
         Assert.Fail(read.IsCompleted ? "The read did not wait for the locked matches table." : $"The read did not reach its matches within {WaitLimit}.");
+        return 0;
     }
 
     private static List<string> ProductsWithMatches(string letter) =>

@@ -9,12 +9,14 @@ namespace SeLetters.LoadBench;
 internal static partial class PgBench
 {
     /// <summary>
-    /// What GET /api/letters/{id} reads, as it reads it: the API's own statements in their transaction (this project
-    /// compiles the API's LetterDocumentSql.cs), sent in one pipeline as the API's Npgsql batch sends them, prepared as
-    /// the API's connections prepare them (Max Auto Prepare; pgbench -M prepared).
+    /// What GET /api/letters/{id} reads, as it reads it: the API's own statements (this project compiles the API's
+    /// LetterDocumentSql.cs), sent in one pipeline after the BEGIN of their snapshot as the API's Npgsql batch sends them,
+    /// then the COMMIT, prepared as the API's connections prepare them (Max Auto Prepare; pgbench -M prepared).
     /// </summary>
     private static string GetByIdScript() =>
-        string.Join("\n", ["\\set id random(1, :max_id)", "\\startpipeline", .. LetterDocumentSql.Batch.Select(sql => sql.Replace("$1", ":id", StringComparison.Ordinal) + ";"), "\\endpipeline", ""]);
+        string.Join("\n", [
+            "\\set id random(1, :max_id)", "\\startpipeline", "BEGIN ISOLATION LEVEL REPEATABLE READ;",
+            .. LetterDocumentSql.Statements.Select(sql => sql.Replace("$1", ":id", StringComparison.Ordinal) + ";"), "\\endpipeline", "COMMIT;", ""]);
 
     public static async Task<double> GetByIdThroughputAsync(string connectionString, int clients, TimeSpan duration)
     {

@@ -27,12 +27,4 @@ internal static class LetterDocumentSql
         + "FROM processing_debug WHERE letter_id = $1 ORDER BY step_timestamp, id";
 
     public static readonly IReadOnlyList<string> Statements = [LetterSql, ProductsSql, MatchesSql, DebugStepsSql];
-
-    /// <summary>
-    /// The statements in the transaction that gives them one snapshot, all in one round trip. Npgsql's own transaction
-    /// sends its BEGIN with the batch but its COMMIT apart: at 100 concurrent readers that round trip cost 15 % of the
-    /// reads a second. Should a statement fail, the transaction is left aborted and Npgsql rolls it back before the
-    /// connection goes back to the pool.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Batch = ["BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", .. Statements, "COMMIT"];
 }

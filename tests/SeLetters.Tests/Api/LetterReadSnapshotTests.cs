@@ -52,8 +52,8 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
     }
 
     /// <summary>
-    /// The snapshot's transaction is begun and committed by the read's own batch. A statement cancelled between them
-    /// leaves it aborted; the connection must not go back to the pool so, or every later request on it would fail.
+    /// A statement cancelled inside the read's snapshot leaves its transaction aborted; the connection must not go back
+    /// to the pool so, or every later request on it would fail.
     /// </summary>
     [Fact]
     public async Task A_read_cancelled_inside_its_snapshot_leaves_its_connection_fit_for_the_next_request()

@@ -22,22 +22,14 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
     [Fact]
     public async Task A_product_and_match_committed_while_a_letter_is_read_are_in_neither_part_of_that_read()
     {
-        var database = await postgres.CreateMigratedDatabaseAsync();
-        await LettersDatabase.ExecuteAsync(database, """
-            INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
-            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
-            INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 1, 'OLD', 0.9);
-            """);
+        var database = await DatabaseWithOneLetterAsync();
         await using var api = LettersApiFactory.For(database);
         using var reader = api.CreateClient();
 
         await using var writer = new NpgsqlConnection(database);
         await writer.OpenAsync();
         await using var write = await writer.BeginTransactionAsync();
-        await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
-
-        var read = reader.GetAsync("/api/letters/1");
-        await WaitForReadBlockedOnMatchesAsync(database, read);
+        var (read, _) = await ReadBehindLockedMatchesAsync(database, writer, reader);
         await Execute(writer, """
             INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (2, 1, 'P-NEW');
             INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 2, 'NEW', 0.9);
@@ -58,11 +50,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
     [Fact]
     public async Task A_read_cancelled_inside_its_snapshot_leaves_its_connection_fit_for_the_next_request()
     {
-        var database = await postgres.CreateMigratedDatabaseAsync();
-        await LettersDatabase.ExecuteAsync(database, """
-            INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
-            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
-            """);
+        var database = await DatabaseWithOneLetterAsync();
         // One connection: the next request gets the one the cancelled read used.
         await using var api = LettersApiFactory.For($"{database};Maximum Pool Size=1");
         using var reader = api.CreateClient();
@@ -73,9 +61,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         {
             await writer.OpenAsync();
             await using var write = await writer.BeginTransactionAsync();
-            await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
-            var read = reader.GetAsync("/api/letters/1");
-            var pid = await WaitForReadBlockedOnMatchesAsync(database, read);
+            var (read, pid) = await ReadBehindLockedMatchesAsync(database, writer, reader);
             await LettersDatabase.ExecuteAsync(database, $"SELECT pg_cancel_backend({pid})");
             cancelled = (await read).StatusCode;
         }
@@ -83,30 +69,47 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         Assert.Equal(HttpStatusCode.InternalServerError, cancelled);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(["P-OLD: "], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
+            Assert.Equal(["P-OLD: OLD"], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
         }
 
         Assert.Equal(0L, await LettersDatabase.ScalarAsync(database,
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
     }
 
-    /// <summary>The server process of the read once it waits at its matches, behind the test's lock.</summary>
-    private static async Task<int> WaitForReadBlockedOnMatchesAsync(string database, Task read)
+    /// <summary>A database holding letter 1 with its product P-OLD and that product's match OLD.</summary>
+    private async Task<string> DatabaseWithOneLetterAsync()
     {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await LettersDatabase.ExecuteAsync(database, """
+            INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
+            INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
+            INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 1, 'OLD', 0.9);
+            """);
+        return database;
+    }
+
+    /// <summary>
+    /// Locks the matches table in the writer's transaction and reads letter 1; returns the read once it waits at its
+    /// matches, behind the lock, with its server process.
+    /// </summary>
+    private static async Task<(Task<HttpResponseMessage> Read, int Pid)> ReadBehindLockedMatchesAsync(string database, NpgsqlConnection writer, HttpClient reader)
+    {
+        await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
+        var read = reader.GetAsync("/api/letters/1");
         var deadline = DateTime.UtcNow + WaitLimit;
         while (!read.IsCompleted && DateTime.UtcNow < deadline)
         {
             if (await LettersDatabase.ScalarAsync(database,
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'") is int pid)
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'") is int pid)
             {
-                return pid;
+                return (read, pid);
             }
 
             await Task.Delay(20);
         }
 
         Assert.Fail(read.IsCompleted ? "The read did not wait for the locked matches table." : $"The read did not reach its matches within {WaitLimit}.");
-        return 0;
+        return (read, 0);
     }
 
     private static List<string> ProductsWithMatches(string letter) =>

@@ -26,11 +26,10 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         await using var api = LettersApiFactory.For(database);
         using var reader = api.CreateClient();
 
-        await using var writer = new NpgsqlConnection(database);
-        await writer.OpenAsync();
+        await using var writer = await Target.OpenAsync(database);
         await using var write = await writer.BeginTransactionAsync();
         var (read, _) = await ReadBehindLockedMatchesAsync(database, writer, reader);
-        await Execute(writer, """
+        await Target.ExecuteAsync(writer, """
             INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (2, 1, 'P-NEW');
             INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 2, 'NEW', 0.9);
             """);
@@ -57,9 +56,8 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/letters/1")).StatusCode);
 
         HttpStatusCode cancelled;
-        await using (var writer = new NpgsqlConnection(database))
+        await using (var writer = await Target.OpenAsync(database))
         {
-            await writer.OpenAsync();
             await using var write = await writer.BeginTransactionAsync();
             var (read, pid) = await ReadBehindLockedMatchesAsync(database, writer, reader);
             await LettersDatabase.ExecuteAsync(database, $"SELECT pg_cancel_backend({pid})");
@@ -94,7 +92,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
     /// </summary>
     private static async Task<(Task<HttpResponseMessage> Read, int Pid)> ReadBehindLockedMatchesAsync(string database, NpgsqlConnection writer, HttpClient reader)
     {
-        await Execute(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
+        await Target.ExecuteAsync(writer, "LOCK TABLE letter_product_matches IN ACCESS EXCLUSIVE MODE");
         var read = reader.GetAsync("/api/letters/1");
         var deadline = DateTime.UtcNow + WaitLimit;
         while (!read.IsCompleted && DateTime.UtcNow < deadline)
@@ -118,10 +116,4 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
             $"{product.GetProperty("product_identifier").GetString()}: "
             + string.Join(", ", product.GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("ibcatalogue_product_identifier").GetString()))),
     ];
-
-    private static async Task Execute(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -77,9 +77,7 @@ internal static class LettersApi
     private static async Task<Results<Ok<LetterDocument>, NotFound>> GetLetterByHash(
         [FromRoute(Name = "file_hash")][Text(FieldLengths.FileHash)] string fileHash, LetterStore store, HttpContext httpContext,
         CancellationToken cancellationToken) =>
-        await store.FindIdByHashAsync(fileHash, cancellationToken) is { } id && await store.GetAsync(id, cancellationToken) is { } stored
-            ? Versioned(httpContext, stored)
-            : TypedResults.NotFound();
+        await store.GetByHashAsync(fileHash, cancellationToken) is { } stored ? Versioned(httpContext, stored) : TypedResults.NotFound();
 
     private static async Task<Ok<LetterStatistics>> GetStatistics(LettersDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await LetterStatisticsQuery.ComputeAsync(db, cancellationToken));

@@ -26,20 +26,29 @@ internal static class LetterDocumentQuery
     /// the COMMIT is a round trip more. BEGIN and COMMIT inside the batch, one round trip, were no faster (at 100
     /// concurrent readers, 4,413 reads a second against 4,473): what the snapshot costs is its two statements.
     /// </summary>
-    public static async Task<VersionedLetter?> ReadAsync(NpgsqlConnection connection, int id, CancellationToken cancellationToken)
+    public static Task<VersionedLetter?> ReadAsync(NpgsqlConnection connection, int id, CancellationToken cancellationToken) =>
+        ReadAsync(connection, LetterDocumentSql.Statements, id, cancellationToken);
+
+    /// <summary>The first letter stored with this file hash, found within the read's snapshot.</summary>
+    public static Task<VersionedLetter?> ReadByHashAsync(NpgsqlConnection connection, string fileHash, CancellationToken cancellationToken) =>
+        ReadAsync(connection, LetterDocumentSql.StatementsByHash, fileHash, cancellationToken);
+
+    private static async Task<VersionedLetter?> ReadAsync<TKey>(
+        NpgsqlConnection connection, IReadOnlyList<string> statements, TKey key, CancellationToken cancellationToken)
     {
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var letter = await ReadAsync(snapshot, id, cancellationToken);
+        var letter = await ReadAsync(snapshot, statements, key, cancellationToken);
         await snapshot.CommitAsync(cancellationToken);
         return letter;
     }
 
-    private static async Task<VersionedLetter?> ReadAsync(NpgsqlTransaction snapshot, int id, CancellationToken cancellationToken)
+    private static async Task<VersionedLetter?> ReadAsync<TKey>(
+        NpgsqlTransaction snapshot, IReadOnlyList<string> statements, TKey key, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(snapshot.Connection, snapshot);
-        foreach (var sql in LetterDocumentSql.Statements)
+        foreach (var sql in statements)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<int> { TypedValue = id } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<TKey> { TypedValue = key } } });
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

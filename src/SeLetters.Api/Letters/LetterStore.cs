@@ -100,7 +100,15 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     private Task LockFileHashAsync(string hash, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({hash}, 0))", cancellationToken);
 
-    public async Task<VersionedLetter?> GetAsync(int id, CancellationToken cancellationToken)
+    public Task<VersionedLetter?> GetAsync(int id, CancellationToken cancellationToken) =>
+        GetAsync((connection, retryCancellation) => LetterDocumentQuery.ReadAsync(connection, id, retryCancellation), cancellationToken);
+
+    /// <summary>The first letter stored with this file hash (imported data may hold several).</summary>
+    public Task<VersionedLetter?> GetByHashAsync(string fileHash, CancellationToken cancellationToken) =>
+        GetAsync((connection, retryCancellation) => LetterDocumentQuery.ReadByHashAsync(connection, fileHash, retryCancellation), cancellationToken);
+
+    private async Task<VersionedLetter?> GetAsync(
+        Func<NpgsqlConnection, CancellationToken, Task<VersionedLetter?>> read, CancellationToken cancellationToken)
     {
         // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
         var stored = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
@@ -108,7 +116,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             await db.Database.OpenConnectionAsync(retryCancellation);
             try
             {
-                return await LetterDocumentQuery.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(), id, retryCancellation);
+                return await read((NpgsqlConnection)db.Database.GetDbConnection(), retryCancellation);
             }
             finally
             {
@@ -124,8 +132,8 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
         return stored with { Letter = stored.Letter.WithCatalogue(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken)) };
     }
 
-    /// <summary>The first letter stored with this file hash (imported data may hold several).</summary>
-    public Task<int?> FindIdByHashAsync(string fileHash, CancellationToken cancellationToken) =>
+    /// <summary>The first letter stored with this file hash, for a write that holds the hash's lock.</summary>
+    private Task<int?> FindIdByHashAsync(string fileHash, CancellationToken cancellationToken) =>
         db.Letters.Where(l => l.FileHash == fileHash).OrderBy(l => l.Id).Select(l => (int?)l.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>

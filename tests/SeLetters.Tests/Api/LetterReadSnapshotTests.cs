@@ -74,6 +74,45 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
     }
 
+    /// <summary>
+    /// <c>GET /api/letters/by-hash/{file_hash}</c> found the letter's id, then read that letter: a write committed in between
+    /// gave a letter holding another hash than the one asked for. Here the hash goes back and forth as fast as one
+    /// connection commits; each letter answered must hold the hash it was asked by.
+    /// </summary>
+    [Fact]
+    public async Task A_letter_read_by_its_file_hash_holds_that_hash_while_writes_change_it()
+    {
+        var database = await DatabaseWithOneLetterAsync();
+        await using var api = LettersApiFactory.For(database);
+        using var reader = api.CreateClient();
+        await using var writer = await Target.OpenAsync(database);
+        using var reading = new CancellationTokenSource();
+        var writes = Task.Run(async () =>
+        {
+            var count = 0;
+            while (!reading.IsCancellationRequested)
+            {
+                await Target.ExecuteAsync(writer, $"UPDATE letters SET file_hash = '{(count++ % 2 == 0 ? "hash-b" : "hash-a")}' WHERE id = 1");
+            }
+
+            return count;
+        });
+
+        var answers = new List<string>();
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await reader.GetAsync("/api/letters/by-hash/hash-a");
+            answers.Add(response.StatusCode == HttpStatusCode.OK
+                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("file_hash").GetString()!
+                : response.StatusCode.ToString());
+        }
+
+        await reading.CancelAsync();
+        Assert.True(await writes > 100, "The hash must change while the letter is read.");
+        Assert.Contains("hash-a", answers);
+        Assert.All(answers, answer => Assert.Contains(answer, new[] { "hash-a", nameof(HttpStatusCode.NotFound) }));
+    }
+
     /// <summary>A database holding letter 1 with its product P-OLD and that product's match OLD.</summary>
     private async Task<string> DatabaseWithOneLetterAsync()
     {

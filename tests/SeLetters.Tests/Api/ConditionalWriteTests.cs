@@ -212,9 +212,9 @@ public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : ICla
         return await (client ?? _writer).SendAsync(request);
     }
 
-    private async Task<long> ScalarAsync(string sql) => (long)(await LettersDatabase.ScalarAsync(_database, sql))!;
+    private Task<long> ScalarAsync(string sql) => Target.ScalarAsync<long>(_database, sql);
 
-    private Task ExecuteAsync(string sql) => LettersDatabase.ExecuteAsync(_database, sql);
+    private Task ExecuteAsync(string sql) => Target.ExecuteAsync(_database, sql);
 
     public async Task DisposeAsync()
     {

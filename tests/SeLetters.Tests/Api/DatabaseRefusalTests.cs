@@ -38,7 +38,7 @@ public sealed class DatabaseRefusalTests(PostgresServerFixture postgres) : IClas
     private async Task AssertStoreRaisingAsync(string sqlState, HttpStatusCode status)
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
-        await LettersDatabase.ExecuteAsync(database, """
+        await Target.ExecuteAsync(database, """
             CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION 'refused by the test' USING ERRCODE = substr(NEW.document_name, 8);

@@ -32,7 +32,7 @@ public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<Po
             stored.Add(await StoreAsync(writer, Letter($"seed-{i}.pdf")));
         }
 
-        await LettersDatabase.ExecuteAsync(database, """
+        await Target.ExecuteAsync(database, """
             INSERT INTO letters (document_name, source_file_path, extraction_confidence, processing_time_ms, raw_grok_json)
             VALUES ('imported.pdf', '/in/imported.pdf', 'NaN', '-Infinity', '"{\"truncated"')
             """);

@@ -60,7 +60,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         {
             await using var write = await writer.BeginTransactionAsync();
             var (read, pid) = await ReadBehindLockedMatchesAsync(database, writer, reader);
-            await LettersDatabase.ExecuteAsync(database, $"SELECT pg_cancel_backend({pid})");
+            await Target.ExecuteAsync(database, $"SELECT pg_cancel_backend({pid})");
             cancelled = (await read).StatusCode;
         }
 
@@ -70,7 +70,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
             Assert.Equal(["P-OLD: OLD"], ProductsWithMatches(await reader.GetStringAsync("/api/letters/1")));
         }
 
-        Assert.Equal(0L, await LettersDatabase.ScalarAsync(database,
+        Assert.Equal(0L, await Target.ScalarAsync<long>(database,
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
     }
 
@@ -117,7 +117,7 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
     private async Task<string> DatabaseWithOneLetterAsync()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
-        await LettersDatabase.ExecuteAsync(database, """
+        await Target.ExecuteAsync(database, """
             INSERT INTO letters (id, document_name, source_file_path, file_hash) VALUES (1, 'a.pdf', '/in/a.pdf', 'hash-a');
             INSERT INTO letter_products (id, letter_id, product_identifier) VALUES (1, 1, 'P-OLD');
             INSERT INTO letter_product_matches (letter_id, letter_product_id, ibcatalogue_product_identifier, match_confidence) VALUES (1, 1, 'OLD', 0.9);
@@ -136,8 +136,9 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         var deadline = DateTime.UtcNow + WaitLimit;
         while (!read.IsCompleted && DateTime.UtcNow < deadline)
         {
-            if (await LettersDatabase.ScalarAsync(database,
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'") is int pid)
+            var pid = await Target.ScalarAsync<int>(database,
+                "SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT m.letter_product_id%'");
+            if (pid != 0)
             {
                 return (read, pid);
             }

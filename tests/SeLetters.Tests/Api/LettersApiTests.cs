@@ -550,9 +550,9 @@ public sealed class LettersApiTests(PostgresServerFixture postgres) : IClassFixt
     private static List<string?> Names(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(l => l.GetProperty("document_name").GetString()).ToList();
 
-    private async Task<long> ScalarAsync(string sql) => (long)(await LettersDatabase.ScalarAsync(_database, sql))!;
+    private Task<long> ScalarAsync(string sql) => Target.ScalarAsync<long>(_database, sql);
 
-    private Task ExecuteAsync(string sql) => LettersDatabase.ExecuteAsync(_database, sql);
+    private Task ExecuteAsync(string sql) => Target.ExecuteAsync(_database, sql);
 
     public async Task DisposeAsync()
     {

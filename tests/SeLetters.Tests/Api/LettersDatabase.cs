@@ -1,4 +1,4 @@
-using Npgsql;
+using SeLetters.Tests.Infrastructure;
 
 namespace SeLetters.Tests.Api;
 
@@ -14,37 +14,9 @@ public static class LettersDatabase
         """;
 
     /// <summary>The rows of the four letter tables, and who wrote them last (xmin): equal before and after a request that wrote nothing.</summary>
-    public static async Task<string> FingerprintAsync(string connectionString) => (string)(await ScalarAsync(connectionString, FingerprintSql))!;
-
-    public static async Task<object?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
-    public static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    public static Task<string> FingerprintAsync(string connectionString) => Target.ScalarAsync<string>(connectionString, FingerprintSql);
 
     /// <summary>The ids of every stored letter.</summary>
-    public static async Task<List<int>> LetterIdsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id FROM letters ORDER BY id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<int>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetInt32(0));
-        }
-
-        return ids;
-    }
+    public static async Task<List<int>> LetterIdsAsync(string connectionString) =>
+        [.. (await Target.StringsAsync(connectionString, "SELECT id::text FROM letters ORDER BY id")).Select(int.Parse)];
 }

@@ -21,7 +21,7 @@ public sealed class StoredLetterReadTests(PostgresServerFixture postgres) : ICla
         _database = await postgres.CreateMigratedDatabaseAsync();
         _api = LettersApiFactory.For(_database);
         _reader = _api.CreateClient();
-        await LettersDatabase.ExecuteAsync(_database, $$"""
+        await Target.ExecuteAsync(_database, $$"""
             INSERT INTO letters (id, document_name, source_file_path, file_hash, extraction_confidence, processing_time_ms, raw_grok_json, validation_details_json)
             VALUES (1, 'nan.pdf', '/in/nan.pdf', 'hash-nan', 'NaN', 'NaN', '"{\"truncated"'::jsonb, NULL),
                    (2, 'infinity.pdf', '/in/infinity.pdf', 'hash-infinity', 'Infinity', 'Infinity', NULL, '[1e400, -0.0]'),

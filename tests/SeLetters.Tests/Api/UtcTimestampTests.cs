@@ -22,7 +22,7 @@ public sealed class UtcTimestampTests(PostgresServerFixture postgres) : IClassFi
     {
         _database = await postgres.CreateMigratedDatabaseAsync();
         var name = new NpgsqlConnectionStringBuilder(_database).Database;
-        await LettersDatabase.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE {name} SET timezone = 'Pacific/Kiritimati'");
+        await Target.ExecuteAsync(postgres.ServerConnectionString, $"ALTER DATABASE {name} SET timezone = 'Pacific/Kiritimati'");
         _api = await ApiProcess.StartAsync(_database, ("TZ", "Asia/Kolkata"));
         _writer = _api.CreateWriter();
     }
@@ -86,7 +86,7 @@ public sealed class UtcTimestampTests(PostgresServerFixture postgres) : IClassFi
     private static void AssertNow(DateTime written) =>
         Assert.InRange(written, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(5));
 
-    private Task ExecuteAsync(string sql) => LettersDatabase.ExecuteAsync(_database, sql);
+    private Task ExecuteAsync(string sql) => Target.ExecuteAsync(_database, sql);
 
     public async Task DisposeAsync()
     {

@@ -100,12 +100,12 @@ internal static class LettersApi
     private static Task<Results<Ok<LetterDocument>, NotFound, ProblemHttpResult, ValidationProblem>> ReplaceLetter(
         int id, LetterDocument letter, [FromHeader(Name = "If-Match")] string? ifMatch, LetterStore store, HttpContext httpContext,
         CancellationToken cancellationToken) =>
-        WriteThenReadAsync(id, ifMatch, httpContext, store, versions => store.ReplaceAsync(id, letter, versions, cancellationToken), cancellationToken);
+        ConditionalWriteAsync(ifMatch, httpContext, versions => store.ReplaceAsync(id, letter, versions, cancellationToken));
 
     private static Task<Results<Ok<LetterDocument>, NotFound, ProblemHttpResult, ValidationProblem>> PatchLetter(
         int id, LetterPatch patch, [FromHeader(Name = "If-Match")] string? ifMatch, LetterStore store, HttpContext httpContext,
         CancellationToken cancellationToken) =>
-        WriteThenReadAsync(id, ifMatch, httpContext, store, versions => store.PatchAsync(id, patch, versions, cancellationToken), cancellationToken);
+        ConditionalWriteAsync(ifMatch, httpContext, versions => store.PatchAsync(id, patch, versions, cancellationToken));
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult, ValidationProblem>> DeleteLetter(
         int id, [FromHeader(Name = "If-Match")] string? ifMatch, LetterStore store, CancellationToken cancellationToken)
@@ -124,9 +124,8 @@ internal static class LettersApi
     }
 
     /// <summary>A write on the condition of If-Match, answered with the letter as written and its new version.</summary>
-    private static async Task<Results<Ok<LetterDocument>, NotFound, ProblemHttpResult, ValidationProblem>> WriteThenReadAsync(
-        int id, string? ifMatch, HttpContext httpContext, LetterStore store, Func<string[]?, Task<WriteOutcome>> write,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<LetterDocument>, NotFound, ProblemHttpResult, ValidationProblem>> ConditionalWriteAsync(
+        string? ifMatch, HttpContext httpContext, Func<string[]?, Task<WrittenLetter>> write)
     {
         if (!LetterVersion.TryParseIfMatch(ifMatch, out var versions))
         {
@@ -135,9 +134,8 @@ internal static class LettersApi
 
         return await write(versions) switch
         {
-            WriteOutcome.PreconditionFailed => StaleVersion(),
-            // Written, unless the letter was deleted since.
-            WriteOutcome.Written when await store.GetAsync(id, cancellationToken) is { } stored => Versioned(httpContext, stored),
+            { Outcome: WriteOutcome.PreconditionFailed } => StaleVersion(),
+            { Outcome: WriteOutcome.Written, Letter: { } written } => Versioned(httpContext, written),
             _ => TypedResults.NotFound(),
         };
     }

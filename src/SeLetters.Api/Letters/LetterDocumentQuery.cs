@@ -33,6 +33,14 @@ internal static class LetterDocumentQuery
     public static Task<VersionedLetter?> ReadByHashAsync(NpgsqlConnection connection, string fileHash, CancellationToken cancellationToken) =>
         ReadAsync(connection, LetterDocumentSql.StatementsByHash, fileHash, cancellationToken);
 
+    /// <summary>
+    /// The letter as the write of <paramref name="transaction"/> left it, with the version that write gave it, read before
+    /// its commit: read after, a write committed in between was answered instead. The write holds the letter's row, so no
+    /// other write of the letter, its products, matches or steps can commit while it reads (each locks that row first).
+    /// </summary>
+    public static Task<VersionedLetter?> ReadWrittenAsync(NpgsqlTransaction transaction, int id, CancellationToken cancellationToken) =>
+        ReadAsync(transaction, LetterDocumentSql.Statements, id, cancellationToken);
+
     private static async Task<VersionedLetter?> ReadAsync<TKey>(
         NpgsqlConnection connection, IReadOnlyList<string> statements, TKey key, CancellationToken cancellationToken)
     {
@@ -43,9 +51,9 @@ internal static class LetterDocumentQuery
     }
 
     private static async Task<VersionedLetter?> ReadAsync<TKey>(
-        NpgsqlTransaction snapshot, IReadOnlyList<string> statements, TKey key, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction, IReadOnlyList<string> statements, TKey key, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(snapshot.Connection, snapshot);
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         foreach (var sql in statements)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<TKey> { TypedValue = key } } });

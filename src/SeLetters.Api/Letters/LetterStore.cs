@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using SeLetters.Api.Catalogue;
 using SeLetters.Api.Models;
@@ -40,11 +41,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
 
     /// <summary>
     /// Replaces the letter's columns, products, matches and debug steps with the document's in one transaction, as a
-    /// store would write them (left-out columns take the schema's defaults), keeping its id and <c>created_at</c>.
+    /// store would write them (left-out columns take the schema's defaults), keeping its id and <c>created_at</c>; written,
+    /// the letter as written (<see cref="LetterDocumentQuery.ReadWrittenAsync"/>).
     /// </summary>
-    public Task<WriteOutcome> ReplaceAsync(int id, LetterDocument document, string[]? expectedVersions, CancellationToken cancellationToken)
+    public Task<WrittenLetter> ReplaceAsync(int id, LetterDocument document, string[]? expectedVersions, CancellationToken cancellationToken)
     {
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        return WithCatalogueAsync(db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -62,12 +64,12 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
                 .ToListAsync(cancellationToken);
             if (current is not [var stored])
             {
-                return WriteOutcome.NotFound;
+                return new WrittenLetter(WriteOutcome.NotFound, null);
             }
 
             if (expectedVersions is not null && !expectedVersions.Contains(stored.Version))
             {
-                return WriteOutcome.PreconditionFailed;
+                return new WrittenLetter(WriteOutcome.PreconditionFailed, null);
             }
 
             // Matches go with their products (ON DELETE CASCADE).
@@ -88,9 +90,8 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return WriteOutcome.Written;
-        });
+            return await CommitWrittenAsync(transaction, id, cancellationToken);
+        }), cancellationToken);
     }
 
     /// <summary>
@@ -123,13 +124,29 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
                 await db.Database.CloseConnectionAsync();
             }
         }, cancellationToken);
-        if (stored is null)
-        {
-            return null;
-        }
+        return stored is null ? null : await WithCatalogueAsync(stored, cancellationToken);
+    }
 
+    private async Task<VersionedLetter> WithCatalogueAsync(VersionedLetter stored, CancellationToken cancellationToken)
+    {
         var identifiers = stored.Letter.Products.SelectMany(p => p.Matches).Select(m => m.IbcatalogueProductIdentifier!).Distinct().ToList();
         return stored with { Letter = stored.Letter.WithCatalogue(await catalogue.FindForEnrichmentAsync(identifiers, cancellationToken)) };
+    }
+
+    /// <summary>The catalogue is read after the write's commit: its file is no part of the transaction.</summary>
+    private async Task<WrittenLetter> WithCatalogueAsync(Task<WrittenLetter> write, CancellationToken cancellationToken)
+    {
+        var written = await write;
+        return written.Letter is { } letter ? written with { Letter = await WithCatalogueAsync(letter, cancellationToken) } : written;
+    }
+
+    /// <summary>Reads the letter as its write left it (<see cref="LetterDocumentQuery.ReadWrittenAsync"/>), then commits.</summary>
+    private static async Task<WrittenLetter> CommitWrittenAsync(IDbContextTransaction transaction, int id, CancellationToken cancellationToken)
+    {
+        var written = await LetterDocumentQuery.ReadWrittenAsync((NpgsqlTransaction)transaction.GetDbTransaction(), id, cancellationToken)
+            ?? throw new InvalidOperationException($"Letter {id}, just written in this transaction, was not found in it.");
+        await transaction.CommitAsync(cancellationToken);
+        return new WrittenLetter(WriteOutcome.Written, written);
     }
 
     /// <summary>The first letter stored with this file hash, for a write that holds the hash's lock.</summary>
@@ -140,25 +157,31 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     /// Applies the patch, with <c>updated_at</c> set to the database's clock in UTC (as every timestamp column holds it,
     /// whatever the server's or the session's TimeZone).
     /// </summary>
-    public Task<WriteOutcome> PatchAsync(int id, LetterPatch patch, string[]? expectedVersions, CancellationToken cancellationToken) =>
-        WriteAsync(id, $"""
-            UPDATE letters SET status = coalesce({patch.Status}, status), document_title = coalesce({patch.DocumentTitle}, document_title),
-                document_type = coalesce({patch.DocumentType}, document_type), updated_at = now() AT TIME ZONE 'UTC'
-            WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
-            """, cancellationToken);
+    public Task<WrittenLetter> PatchAsync(int id, LetterPatch patch, string[]? expectedVersions, CancellationToken cancellationToken) =>
+        WithCatalogueAsync(db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(retryCancellation);
+            return await db.Database.ExecuteSqlAsync($"""
+                UPDATE letters SET status = coalesce({patch.Status}, status), document_title = coalesce({patch.DocumentTitle}, document_title),
+                    document_type = coalesce({patch.DocumentType}, document_type), updated_at = now() AT TIME ZONE 'UTC'
+                WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
+                """, retryCancellation) > 0
+                ? await CommitWrittenAsync(transaction, id, retryCancellation)
+                : new WrittenLetter(await NothingWrittenAsync(id, retryCancellation), null);
+        }, cancellationToken), cancellationToken);
 
     /// <summary>Deletes the letter; its products, matches and debug steps go with it (ON DELETE CASCADE).</summary>
     public Task<WriteOutcome> DeleteAsync(int id, string[]? expectedVersions, CancellationToken cancellationToken) =>
-        WriteAsync(id, $"""
-            DELETE FROM letters WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
-            """, cancellationToken);
-
-    /// <summary>A write of one letter's row on the condition of its version; when nothing was written, why.</summary>
-    private Task<WriteOutcome> WriteAsync(int id, FormattableString write, CancellationToken cancellationToken) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
-            await db.Database.ExecuteSqlAsync(write, retryCancellation) > 0 ? WriteOutcome.Written
-            : await db.Letters.AnyAsync(l => l.Id == id, retryCancellation) ? WriteOutcome.PreconditionFailed
-            : WriteOutcome.NotFound, cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM letters WHERE id = {id} AND ({expectedVersions}::text[] IS NULL OR xmin::text = ANY ({expectedVersions}))
+                """, retryCancellation) > 0
+                ? WriteOutcome.Written
+                : await NothingWrittenAsync(id, retryCancellation), cancellationToken);
+
+    /// <summary>Why a write of one letter's row on the condition of its version wrote nothing.</summary>
+    private async Task<WriteOutcome> NothingWrittenAsync(int id, CancellationToken cancellationToken) =>
+        await db.Letters.AnyAsync(l => l.Id == id, cancellationToken) ? WriteOutcome.PreconditionFailed : WriteOutcome.NotFound;
 
     private sealed class CurrentLetter
     {

@@ -7,6 +7,9 @@ namespace SeLetters.Api.Letters;
 /// <summary>A stored letter with its version (<see cref="LetterVersion"/>).</summary>
 internal sealed record VersionedLetter(LetterDocument Letter, uint Version);
 
+/// <summary>What a conditional write of a letter did and, written, the letter as written.</summary>
+internal sealed record WrittenLetter(WriteOutcome Outcome, VersionedLetter? Letter);
+
 /// <summary>What a conditional write of a letter did.</summary>
 internal enum WriteOutcome
 {

@@ -107,6 +107,46 @@ public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : ICla
         Assert.Equal(winner.Editor, (await GetJsonAsync(_writer, $"/api/letters/{id}")).GetProperty("document_title").GetString());
     }
 
+    /// <summary>
+    /// A PATCH or PUT answers the letter as it wrote it, with the version it gave it: read back after its commit, a write
+    /// committed in between was answered instead (another title, and that write's ETag). Here the title is written by the
+    /// database's own session as fast as it commits, while the API's writes set titles of their own.
+    /// </summary>
+    [Fact]
+    public async Task Each_write_answers_the_letter_as_it_wrote_it_while_another_session_writes_it_too()
+    {
+        var id = await StoreAsync(_writer, Letter());
+        await using var other = await Target.OpenAsync(_database);
+        using var writing = new CancellationTokenSource();
+        var otherWrites = Task.Run(async () =>
+        {
+            var count = 0;
+            while (!writing.IsCancellationRequested)
+            {
+                await Target.ExecuteAsync(other, $"UPDATE letters SET document_title = 'other-{count++}' WHERE id = {id}");
+            }
+
+            return count;
+        });
+
+        var answered = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var title = $"mine-{i}";
+            using var response = i % 2 == 0
+                ? await SendAsync(HttpMethod.Patch, id, new JsonObject { ["document_title"] = title }, ifMatch: null)
+                : await SendAsync(HttpMethod.Put, id, WithTitle(Letter(), title), ifMatch: null);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            var written = JsonDocument.Parse(body).RootElement.GetProperty("document_title").GetString();
+            answered.Add(written == title ? "as written" : $"{title} answered {written}");
+        }
+
+        await writing.CancelAsync();
+        Assert.True(await otherWrites > 100, "The other session must write while the API writes.");
+        Assert.All(answered, answer => Assert.Equal("as written", answer));
+    }
+
     [Fact]
     public async Task Put_replaces_fields_products_matches_and_steps_keeping_id_and_created_at()
     {
@@ -220,5 +260,11 @@ public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : ICla
     {
         _writer.Dispose();
         await _api.DisposeAsync();
+    }
+
+    private static JsonObject WithTitle(JsonObject letter, string title)
+    {
+        letter["document_title"] = title;
+        return letter;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SeLetters.Web.Letters;
 
@@ -40,6 +41,9 @@ public sealed record LetterDetails
     public JsonElement? ValidationDetailsJson { get; init; }
     public IReadOnlyList<ProductDetails> Products { get; init; } = [];
     public IReadOnlyList<DebugStep> ProcessingDebug { get; init; } = [];
+
+    /// <summary>The version the API's ETag gave: a change sends it back in If-Match, so it applies to this letter as it was read.</summary>
+    [JsonIgnore] public string? Version { get; init; }
 }
 
 public sealed record ProductDetails

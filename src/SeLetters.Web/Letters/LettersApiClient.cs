@@ -22,7 +22,9 @@ public sealed class LettersApiClient(HttpClient http)
     /// <summary>The letter, or null when there is no such letter.</summary>
     public Task<LetterDetails?> GetLetterAsync(int id, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/letters/{id}"),
-            response => response.StatusCode == HttpStatusCode.NotFound ? Task.FromResult<LetterDetails?>(null) : ReadAsync<LetterDetails?>(response, cancellationToken),
+            async response => response.StatusCode == HttpStatusCode.NotFound
+                ? null
+                : await ReadAsync<LetterDetails>(response, cancellationToken) with { Version = response.Headers.ETag?.Tag },
             cancellationToken);
 
     public Task<LetterStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
@@ -37,10 +39,20 @@ public sealed class LettersApiClient(HttpClient http)
                 : SucceededAsync(response, cancellationToken),
             cancellationToken);
 
-    /// <summary>False when there is no such letter.</summary>
-    public Task<bool> ChangeStatusAsync(int id, string status, string apiKey, CancellationToken cancellationToken) =>
-        WriteAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status }, options: Json) },
-            apiKey, cancellationToken);
+    /// <summary>
+    /// False when there is no such letter. Given the <paramref name="version"/> the letter was read at, a letter changed
+    /// since is not changed (<see cref="LettersApiException.Stale"/>).
+    /// </summary>
+    public Task<bool> ChangeStatusAsync(int id, string status, string? version, string apiKey, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status }, options: Json) };
+        if (version is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", version);
+        }
+
+        return WriteAsync(request, apiKey, cancellationToken);
+    }
 
     /// <summary>False when there is no such letter (any more).</summary>
     public Task<bool> DeleteAsync(int id, string apiKey, CancellationToken cancellationToken) =>

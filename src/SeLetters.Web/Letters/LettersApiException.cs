@@ -18,6 +18,9 @@ public sealed class LettersApiException(HttpStatusCode? status, string message, 
     /// <summary>The API does not take the signed-in user's key (any more): the session should end.</summary>
     public bool KeyRejected => Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
 
+    /// <summary>The letter changed after the version a change was made for (If-Match): nothing was written.</summary>
+    public bool Stale => Status is HttpStatusCode.PreconditionFailed;
+
     public static LettersApiException Unreachable(Exception cause) =>
         new(null, "The letter database service is not answering; try again in a moment.", [cause.Message]);
 
@@ -40,6 +43,8 @@ public sealed class LettersApiException(HttpStatusCode? status, string message, 
             HttpStatusCode.BadRequest => "The search could not be run:",
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "The letter database did not accept your API key; sign in again.",
             HttpStatusCode.ServiceUnavailable => "The letter database is not available right now; try again in a moment.",
+            HttpStatusCode.PreconditionFailed =>
+                "This letter changed after you opened it, so nothing was changed. It is shown below as it is now; make your change again if it still applies.",
             var status => $"The letter database service answered {(int)status} {problem?.Title ?? response.ReasonPhrase}.",
         };
         return new LettersApiException(response.StatusCode, message, problems);

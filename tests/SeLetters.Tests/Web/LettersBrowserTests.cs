@@ -281,6 +281,36 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         await Expect(page.Locator("input[type=checkbox]")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// The pipeline reprocesses a letter while an engineer reads it: the status the engineer then chooses was chosen for
+    /// the letter as it was, so it is refused (the version the page was opened on goes back in If-Match), and the page
+    /// shows the letter as it is now, from which the change goes through.
+    /// </summary>
+    [Fact]
+    public async Task A_status_change_to_a_letter_changed_since_its_page_was_opened_is_refused_and_the_page_shows_it_as_it_is_now()
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync($"/letters/{_detailed}");
+        using (var writer = _site.CreateApiWriter())
+        using (var reprocessed = await writer.PatchAsJsonAsync($"/api/letters/{_detailed}", new { document_title = "Reprocessed: TeSys D, two more ranges" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reprocessed.StatusCode);
+        }
+
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("reviewed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+
+        await Expect(page.Locator("[role=alert]")).ToContainTextAsync("This letter changed after you opened it");
+        await Expect(page.Locator(".subtitle")).ToHaveTextAsync("Reprocessed: TeSys D, two more ranges");
+        Assert.Equal("processed", (await GetJsonAsync(_site.CreateApiReader(), $"/api/letters/{_detailed}")).GetProperty("status").GetString());
+
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("reviewed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Status changed to “reviewed”.");
+        Assert.Equal("reviewed", (await GetJsonAsync(_site.CreateApiReader(), $"/api/letters/{_detailed}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Without_javascript_search_paging_sign_in_and_a_status_change_still_work()
     {

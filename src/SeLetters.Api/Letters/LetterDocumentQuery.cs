@@ -35,8 +35,8 @@ internal static class LetterDocumentQuery
 
     /// <summary>
     /// The letter as the write of <paramref name="transaction"/> left it, with the version that write gave it, read before
-    /// its commit: read after, a write committed in between was answered instead. The write holds the letter's row, so no
-    /// other write of the letter, its products, matches or steps can commit while it reads (each locks that row first).
+    /// its commit: read after, a write committed in between was answered instead. The write holds the letter's row, and
+    /// every write of the API to a letter, its products, matches or steps takes that row first: none can commit while it reads.
     /// </summary>
     public static Task<VersionedLetter?> ReadWrittenAsync(NpgsqlTransaction transaction, int id, CancellationToken cancellationToken) =>
         ReadAsync(transaction, LetterDocumentSql.Statements, id, cancellationToken);

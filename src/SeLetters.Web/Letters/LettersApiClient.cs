@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -46,9 +47,10 @@ public sealed class LettersApiClient(HttpClient http)
     public Task<bool> ChangeStatusAsync(int id, string status, string? version, string apiKey, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status }, options: Json) };
-        if (version is not null)
+        // The version comes back from the page's form: a value that is no entity tag (a form tampered with) is not sent.
+        if (EntityTagHeaderValue.TryParse(version, out var tag))
         {
-            request.Headers.TryAddWithoutValidation("If-Match", version);
+            request.Headers.IfMatch.Add(tag);
         }
 
         return WriteAsync(request, apiKey, cancellationToken);

@@ -309,6 +309,12 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Status changed to “reviewed”.");
         Assert.Equal("reviewed", (await GetJsonAsync(_site.CreateApiReader(), $"/api/letters/{_detailed}")).GetProperty("status").GetString());
+
+        // A version tampered into a header of its own is no entity tag: it is not sent, and the change is made.
+        await page.Locator("input[type=hidden][name='StatusChange.Version']").EvaluateAsync("input => input.value = '\"1\"\\r\\nX-Api-Key: other'");
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("pending");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Status changed to “pending”.");
     }
 
     [Fact]

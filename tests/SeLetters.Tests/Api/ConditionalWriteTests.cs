@@ -116,18 +116,8 @@ public sealed class ConditionalWriteTests(PostgresServerFixture postgres) : ICla
     public async Task Each_write_answers_the_letter_as_it_wrote_it_while_another_session_writes_it_too()
     {
         var id = await StoreAsync(_writer, Letter());
-        await using var other = await Target.OpenAsync(_database);
         using var writing = new CancellationTokenSource();
-        var otherWrites = Task.Run(async () =>
-        {
-            var count = 0;
-            while (!writing.IsCancellationRequested)
-            {
-                await Target.ExecuteAsync(other, $"UPDATE letters SET document_title = 'other-{count++}' WHERE id = {id}");
-            }
-
-            return count;
-        });
+        var otherWrites = Target.WriteUntilStoppedAsync(_database, count => $"UPDATE letters SET document_title = 'other-{count}' WHERE id = {id}", writing.Token);
 
         var answered = new List<string>();
         for (var i = 0; i < 300; i++)

@@ -85,18 +85,8 @@ public sealed class LetterReadSnapshotTests(PostgresServerFixture postgres) : IC
         var database = await DatabaseWithOneLetterAsync();
         await using var api = LettersApiFactory.For(database);
         using var reader = api.CreateClient();
-        await using var writer = await Target.OpenAsync(database);
         using var reading = new CancellationTokenSource();
-        var writes = Task.Run(async () =>
-        {
-            var count = 0;
-            while (!reading.IsCancellationRequested)
-            {
-                await Target.ExecuteAsync(writer, $"UPDATE letters SET file_hash = '{(count++ % 2 == 0 ? "hash-b" : "hash-a")}' WHERE id = 1");
-            }
-
-            return count;
-        });
+        var writes = Target.WriteUntilStoppedAsync(database, count => $"UPDATE letters SET file_hash = '{(count % 2 == 0 ? "hash-b" : "hash-a")}' WHERE id = 1", reading.Token);
 
         var answers = new List<string>();
         for (var i = 0; i < 400; i++)

@@ -34,6 +34,24 @@ internal static class Target
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Writes over and over on a session of its own, each statement committing at once (the statement for the n-th write
+    /// from <paramref name="statement"/>), until <paramref name="stop"/> is cancelled; how many it wrote. What a request
+    /// under test races against.
+    /// </summary>
+    public static Task<int> WriteUntilStoppedAsync(string connectionString, Func<int, string> statement, CancellationToken stop) =>
+        Task.Run(async () =>
+        {
+            await using var connection = await OpenAsync(connectionString);
+            var count = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await ExecuteAsync(connection, statement(count++));
+            }
+
+            return count;
+        });
+
     /// <summary>The first column of every row, as text.</summary>
     public static async Task<List<string>> StringsAsync(string connectionString, string sql)
     {

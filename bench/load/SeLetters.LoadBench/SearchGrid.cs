@@ -28,6 +28,12 @@ internal static class SearchGrid
     private const int UsesBeforeAgain = 10;
 
     /// <summary>
+    /// How many times a round times each request of the floor among its searches, and the pass after the rounds back to
+    /// back (<see cref="RequestFloor"/>).
+    /// </summary>
+    private const int FloorProbes = 100;
+
+    /// <summary>
     /// Terms of the generated letters (bench/load/skew.sql describes the newest fifth, "of another kind"), from no match to
     /// every letter: their density is measured, not assumed. The rare one is read from the data. zq, é and e hold no trigram,
     /// so no index finds them: a rare one is tested on every letter whichever way the search goes.
@@ -84,6 +90,8 @@ internal static class SearchGrid
         var clock = Stopwatch.StartNew();
         var random = new Random(1);
         var mismatches = new List<string>();
+        var anyLetter = await ScalarAsync<int>(seed, "SELECT min(id) FROM letters");
+        RequestFloor[] floors = [new("GET /alive (no database)", "/alive"), new("a get by id (one round trip to PostgreSQL)", $"/api/letters/{anyLetter}")];
         // Round 0 warms both up (plans, caches) on one search per count and is not measured.
         foreach (var cell in cells.GroupBy(cell => cell.Count).Select(group => group.First()))
         {
@@ -96,6 +104,7 @@ internal static class SearchGrid
         {
             var work = cells.Select(cell => (Func<Task>)(() => TimeCellAsync(http, seed, cell, random.Next(2) == 0)))
                 .Concat(counts.Select(count => (Func<Task>)(() => count.TimeAsync(seed, measure: true))))
+                .Concat(floors.SelectMany(floor => Enumerable.Repeat((Func<Task>)(() => floor.TimeAmongSearchesAsync(http)), FloorProbes)))
                 .OrderBy(_ => random.Next()).ToList();
             foreach (var step in work)
             {
@@ -110,6 +119,14 @@ internal static class SearchGrid
             await TimeAgainAsync(http, cell, reps);
         }
 
+        foreach (var floor in floors)
+        {
+            for (var probe = 0; probe < FloorProbes; probe++)
+            {
+                await floor.TimeBackToBackAsync(http);
+            }
+        }
+
         Console.WriteLine($"  searches again done after {clock.Elapsed.TotalSeconds:F0} s");
 
         foreach (var cell in cells.Where(cell => cell.ApiTotal != Math.Min(cell.Count.Total, CountLimit)))
@@ -117,7 +134,9 @@ internal static class SearchGrid
             mismatches.Add($"{cell.Name}: API total {cell.ApiTotal}, seed count {cell.Count.Total}");
         }
 
-        var report = new GridReport(startedAt, letters, reps, cells.Select(cell => cell.Result()).OrderBy(result => result.Ratio).ToList(), mismatches);
+        var report = new GridReport(
+            startedAt, letters, reps, cells.Select(cell => cell.Result()).OrderBy(result => result.Ratio).ToList(), mismatches,
+            floors.Select(floor => floor.Result()).ToList());
         var markdown = report.ToMarkdown();
         Console.WriteLine(markdown);
         var paths = await Results.WriteAsync(output, kind, startedAt, ("md", markdown), ("json", JsonSerializer.Serialize(report, Results.Json)));
@@ -350,7 +369,36 @@ internal static class SearchGrid
     }
 
     private static double Median(List<double> values) => values.Count == 0 ? 0 : Math.Round(values.Order().ElementAt(values.Count / 2), 2);
+
+    /// <summary>
+    /// What a request costs the API whatever it searches: <c>GET /alive</c> (no database) and a get by id (one round trip
+    /// of prepared statements to PostgreSQL), among the rounds' searches, where they come after the seed's SQL has kept the
+    /// API and its connections idle for milliseconds to seconds, as the searches do; and back to back, as the searches
+    /// again are made.
+    /// </summary>
+    private sealed class RequestFloor(string request, string path)
+    {
+        private readonly List<double> _amongSearches = [];
+        private readonly List<double> _backToBack = [];
+
+        public Task TimeAmongSearchesAsync(HttpClient http) => TimeAsync(http, _amongSearches);
+
+        public Task TimeBackToBackAsync(HttpClient http) => TimeAsync(http, _backToBack);
+
+        public FloorResult Result() => new(request, Median(_amongSearches), Median(_backToBack));
+
+        private async Task TimeAsync(HttpClient http, List<double> into)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path);
+            await response.Content.ReadAsByteArrayAsync();
+            into.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            response.EnsureSuccessStatusCode();
+        }
+    }
 }
+
+internal sealed record FloorResult(string Request, double AmongSearchesMs, double BackToBackMs);
 
 /// <summary>
 /// A cell's medians: the API's first search and its search again (<see cref="SearchGrid"/>), each over the seed's, with
@@ -360,7 +408,8 @@ internal sealed record GridResult(
     string? Term, double DensityPercent, string Filter, string Sort, string Order, int Page, double ApiMs, double SeedMs, double Ratio,
     string Way, double ApiAgainMs, double RatioAgain, string WayAgain);
 
-internal sealed record GridReport(DateTime StartedAtUtc, long Letters, int Rounds, IReadOnlyList<GridResult> Cells, IReadOnlyList<string> TotalMismatches)
+internal sealed record GridReport(
+    DateTime StartedAtUtc, long Letters, int Rounds, IReadOnlyList<GridResult> Cells, IReadOnlyList<string> TotalMismatches, IReadOnlyList<FloorResult> Floors)
 {
     public double WorstRatio => Cells.Count == 0 ? 0 : Cells[^1].Ratio;
 
@@ -403,6 +452,8 @@ internal sealed record GridReport(DateTime StartedAtUtc, long Letters, int Round
         }
 
         text.AppendLine();
+        AppendFloor(text);
+        text.AppendLine();
         text.AppendLine("Every search, by ratio (worst last):");
         text.AppendLine();
         text.AppendLine("| term | density % | filter | sort | page | API ms | seed ms | ratio | way | API again ms | ratio again | way again |");
@@ -422,5 +473,30 @@ internal sealed record GridReport(DateTime StartedAtUtc, long Letters, int Round
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"**Worst ratio: {WorstRatio}** ({(WorstRatio <= 0.25 ? "within" : "above")} the target 0.25).");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The floor next to the searches, whose seed SQL takes a few milliseconds without a term (a count of every letter the
+    /// filter leaves and a page read from an index). For a search whose seed time is under four times the floor of a get by
+    /// id (the last of <see cref="Floors"/>), the cheapest read the API makes is already above 0.25 of the seed's time
+    /// where the searches are timed.
+    /// </summary>
+    private void AppendFloor(StringBuilder text)
+    {
+        text.AppendLine("The request's floor: what the API takes whatever it searches, among the rounds' searches (after the seed's SQL, as they come) and back to back (medians):");
+        text.AppendLine();
+        text.AppendLine("| request | among the searches ms | back to back ms |");
+        text.AppendLine("|---|---:|---:|");
+        foreach (var floor in Floors)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {floor.Request} | {floor.AmongSearchesMs} | {floor.BackToBackMs} |");
+        }
+
+        var floorMs = Floors[^1].AmongSearchesMs;
+        var underFloor = Cells.Where(cell => cell.SeedMs * 0.25 < floorMs).ToList();
+        var others = Cells.Except(underFloor).ToList();
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Searches whose seed time is under four times the last floor ({floorMs} ms): {underFloor.Count}, worst ratio {underFloor.Select(cell => cell.Ratio).DefaultIfEmpty().Max()}; worst ratio of the others: {others.Select(cell => cell.Ratio).DefaultIfEmpty().Max()}.");
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             // A parameter that cannot be bound, a body that is not the JSON expected (whose path the JsonException names),
             // Kestrel's 413.
             (status, detail) = (badRequest.StatusCode, badRequest.InnerException is JsonException json
-                ? $"{badRequest.Message} {json.Message}"
+                ? $"{badRequest.Message} {JsonProblem(json)}"
                 : badRequest.Message);
         }
         else if (Unavailable(exception) is { } reason)
@@ -116,6 +116,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             (StatusCodes.Status409Conflict, $"The request conflicts with the stored letters: {refused.MessageText}"),
         _ => (StatusCodes.Status400BadRequest, $"The database refused a value of the request: {refused.MessageText}"),
     };
+
+    /// <summary>
+    /// The serializer's message, with the path of the value it is about: most messages end with it, but not that of a
+    /// field given twice ("Duplicate property 'range_label' ... of type 'ProductDocument'", which product?).
+    /// </summary>
+    private static string JsonProblem(JsonException json) =>
+        json.Path is { } path && !json.Message.Contains(" Path: ", StringComparison.Ordinal) ? $"{json.Message} Path: {path}." : json.Message;
 
     // One line per refused request, without a stack trace: during an outage every request fails the same way, and the
     // cause is the database, not this code.

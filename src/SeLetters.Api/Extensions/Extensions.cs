@@ -127,10 +127,14 @@ internal static class Extensions
     /// imported letters may hold in their reals, are written as the strings "NaN", "Infinity" and "-Infinity" (JSON has
     /// no such numbers; a write refuses them). A request body is nested at most <see cref="MaxRequestDepth"/> deep: the
     /// reader walks every level of a deeper one before refusing it (a 600 KB body nested 200,000 deep took over a minute);
-    /// stored JSON documents are given back however deep PostgreSQL took them (StoredJsonConverter).
+    /// stored JSON documents are given back however deep PostgreSQL took them (StoredJsonConverter). A field of the
+    /// letter, a product, a match, a step or a patch given twice is refused, naming it: read last-wins, the value a client
+    /// meant could be either. Inside a stored JSON document a repeated key is taken as jsonb takes it, the last one kept
+    /// (StoredJsonConverter reads the documents): those are the pipeline's LLM output, stored as it came.
     /// </summary>
     private static void ConfigureJson(JsonSerializerOptions options)
     {
+        options.AllowDuplicateProperties = false;
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         options.MaxDepth = MaxRequestDepth;

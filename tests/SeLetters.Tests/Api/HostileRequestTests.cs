@@ -65,6 +65,10 @@ public sealed class HostileRequestTests(PostgresServerFixture postgres) : IClass
         ["patch_status_with_nul"] = (HttpMethod.Patch, "/api/letters/{id}", () => JsonSerializer.Serialize(new { status = "re\0viewed" }), "status"),
         ["patch_title_with_nul"] = (HttpMethod.Patch, "/api/letters/{id}", () => JsonSerializer.Serialize(new { document_title = "\0" }), "document_title"),
         ["put_title_with_nul"] = (HttpMethod.Put, "/api/letters/{id}", Json(l => l["document_title"] = "a\0b"), "document_title"),
+        ["document_name_twice"] = (HttpMethod.Post, "/api/letters", Twice("document_name", "\"other.pdf\""), "document_name"),
+        ["range_label_twice"] = (HttpMethod.Post, "/api/letters", Twice("range_label", "\"Zelio\""), "products[0].range_label"),
+        ["put_file_hash_twice"] = (HttpMethod.Put, "/api/letters/{id}", Twice("file_hash", "\"another-hash\""), "file_hash"),
+        ["patch_status_twice"] = (HttpMethod.Patch, "/api/letters/{id}", () => """{"status":"reviewed","status":"rejected"}""", "status"),
     };
 
     public static TheoryData<string> Names => [.. Requests.Keys];
@@ -123,7 +127,28 @@ public sealed class HostileRequestTests(PostgresServerFixture postgres) : IClass
         Assert.Contains("$.file_size", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task A_key_repeated_inside_a_stored_json_document_is_stored_as_jsonb_takes_it_the_last_one_kept()
+    {
+        var body = Letter().ToJsonString().Replace("\"nested\":{\"n\":1}", "\"nested\":{\"n\":1,\"n\":2}", StringComparison.Ordinal);
+
+        using var response = await _writer.PostAsync("/api/letters", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var stored = await GetJsonAsync(_writer, $"/api/letters/{id}");
+        Assert.Equal(2, stored.GetProperty("raw_grok_json").GetProperty("nested").GetProperty("n").GetInt32());
+    }
+
     private static string? NoBody() => null;
+
+    /// <summary>The sample letter with <paramref name="field"/> given twice: first <paramref name="value"/>, then its own.</summary>
+    private static Func<string?> Twice(string field, string value) => () =>
+    {
+        var letter = Letter().ToJsonString();
+        var at = letter.IndexOf($"\"{field}\":", StringComparison.Ordinal);
+        return letter.Insert(at, $"\"{field}\":{value},");
+    };
 
     private static Func<string?> Json(Action<JsonObject> change) => () =>
     {

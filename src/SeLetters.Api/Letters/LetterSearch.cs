@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -21,19 +20,8 @@ internal sealed class LetterSearch(LettersDbContext db, IOptions<ApiOptions> opt
     private const int LetterColumns = 3;
 
     public Task<SearchOutcome> SearchAsync(LetterSearchQuery query, CancellationToken cancellationToken) =>
-        // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
-        {
-            await db.Database.OpenConnectionAsync(retryCancellation);
-            try
-            {
-                return await RunAsync((NpgsqlConnection)db.Database.GetDbConnection(), query, options.Value.SearchCountLimit, SearchTuning.Default, plans, retryCancellation);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }, cancellationToken);
+        db.Database.ReadRetriedAsync((connection, retryCancellation) =>
+            RunAsync(connection, query, options.Value.SearchCountLimit, SearchTuning.Default, plans, retryCancellation), cancellationToken);
 
     /// <summary>
     /// The page of a valid query, and which way the statement found it: the way chosen from a sample

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using SeLetters.Api.Catalogue;
+using SeLetters.Api.Extensions;
 using SeLetters.Api.Models;
 using SeLetters.Data;
 using SeLetters.Data.Entities;
@@ -111,19 +112,7 @@ internal sealed class LetterStore(LettersDbContext db, CatalogueReader catalogue
     private async Task<VersionedLetter?> GetAsync(
         Func<NpgsqlConnection, CancellationToken, Task<VersionedLetter?>> read, CancellationToken cancellationToken)
     {
-        // Retried like EF Core's own queries, so a database restart of a few seconds is bridged here too.
-        var stored = await db.Database.CreateExecutionStrategy().ExecuteAsync(async retryCancellation =>
-        {
-            await db.Database.OpenConnectionAsync(retryCancellation);
-            try
-            {
-                return await read((NpgsqlConnection)db.Database.GetDbConnection(), retryCancellation);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }, cancellationToken);
+        var stored = await db.Database.ReadRetriedAsync(read, cancellationToken);
         return stored is null ? null : await WithCatalogueAsync(stored, cancellationToken);
     }
 

@@ -44,28 +44,31 @@ public sealed class LettersApiClient(HttpClient http)
     /// False when there is no such letter. Given the <paramref name="version"/> the letter was read at, a letter changed
     /// since is not changed (<see cref="LettersApiException.Stale"/>).
     /// </summary>
-    public Task<bool> ChangeStatusAsync(int id, string status, string? version, string apiKey, CancellationToken cancellationToken)
+    public Task<bool> ChangeStatusAsync(int id, string status, string? version, string apiKey, CancellationToken cancellationToken) =>
+        WriteAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status }, options: Json) },
+            version, apiKey, cancellationToken);
+
+    /// <summary>
+    /// False when there is no such letter (any more). Given the <paramref name="version"/> the deletion was confirmed for,
+    /// a letter changed since is not deleted (<see cref="LettersApiException.Stale"/>).
+    /// </summary>
+    public Task<bool> DeleteAsync(int id, string? version, string apiKey, CancellationToken cancellationToken) =>
+        WriteAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/letters/{id}"), version, apiKey, cancellationToken);
+
+    private Task<bool> WriteAsync(HttpRequestMessage request, string? version, string apiKey, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/letters/{id}") { Content = JsonContent.Create(new { status }, options: Json) };
         // The version comes back from the page's form: a value that is no entity tag (a form tampered with) is not sent.
         if (EntityTagHeaderValue.TryParse(version, out var tag))
         {
             request.Headers.IfMatch.Add(tag);
         }
 
-        return WriteAsync(request, apiKey, cancellationToken);
-    }
-
-    /// <summary>False when there is no such letter (any more).</summary>
-    public Task<bool> DeleteAsync(int id, string apiKey, CancellationToken cancellationToken) =>
-        WriteAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/letters/{id}"), apiKey, cancellationToken);
-
-    private Task<bool> WriteAsync(HttpRequestMessage request, string apiKey, CancellationToken cancellationToken) =>
-        SendAsync(WithKey(request, apiKey),
+        return SendAsync(WithKey(request, apiKey),
             response => response.StatusCode == HttpStatusCode.NotFound
                 ? Task.FromResult(false)
                 : SucceededAsync(response, cancellationToken),
             cancellationToken);
+    }
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string apiKey)
     {

@@ -317,6 +317,46 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Status changed to “pending”.");
     }
 
+    /// <summary>
+    /// The pipeline reprocesses one of two letters between the confirmation page and the click: the engineer confirmed
+    /// deleting the letter as it was, so the unchanged one is deleted and the changed one is kept (each letter's version
+    /// on the confirmation page goes back in If-Match), listed as it is now to be confirmed again.
+    /// </summary>
+    [Fact]
+    public async Task A_letter_changed_after_its_deletion_was_confirmed_is_kept_and_listed_again_while_the_others_are_deleted()
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync("/?search=relay-1");
+        await page.GetByLabel("Select Relay-10.pdf").CheckAsync();
+        await page.GetByLabel("Select Relay-11.pdf").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete selected letters…" }).ClickAsync();
+        await Expect(page.Locator("ul.to-delete li")).ToHaveCountAsync(2);
+        var reader = _site.CreateApiReader();
+        var reprocessedId = (await GetJsonAsync(reader, "/api/letters?search=relay-11")).GetProperty("data")[0].GetProperty("id").GetInt32();
+        using (var writer = _site.CreateApiWriter())
+        using (var reprocessed = await writer.PatchAsJsonAsync($"/api/letters/{reprocessedId}", new { document_title = "Reprocessed: three more products" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reprocessed.StatusCode);
+        }
+
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Delete 2 letters" }).ClickAsync(),
+            response => response.Request.Method == "POST");
+
+        Assert.Equal((int)HttpStatusCode.Conflict, answer.Status);
+        await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Deleted 1 letter.");
+        await Expect(page.Locator("[role=alert]")).ToContainTextAsync("This letter changed after you confirmed, so it was not deleted.");
+        await Expect(page.Locator("ul.to-delete li")).ToHaveTextAsync(["Relay-11.pdf /test/Relay-11.pdf"]);
+        Assert.Equal(0, await MatchesAsync(reader, "relay-10"));
+        Assert.Equal(1, await MatchesAsync(reader, "relay-11"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete the letter" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToHaveTextAsync("Deleted 1 letter.");
+        Assert.Equal(0, await MatchesAsync(reader, "relay-11"));
+        Assert.Equal(8, await MatchesAsync(reader, "relay-1"));
+    }
+
     [Fact]
     public async Task Without_javascript_search_paging_sign_in_and_a_status_change_still_work()
     {
@@ -450,6 +490,9 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
+
+    private static async Task<int> MatchesAsync(HttpClient reader, string search) =>
+        (await GetJsonAsync(reader, $"/api/letters?search={search}")).GetProperty("total").GetInt32();
 
     private static async Task<List<double>> ConfidencesAsync(IPage page) =>
         (await page.Locator("tbody td.num:nth-of-type(3)").AllInnerTextsAsync())

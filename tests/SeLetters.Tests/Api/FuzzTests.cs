@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using SeLetters.Tests.Faults;
@@ -38,7 +39,7 @@ public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<Po
             """);
 
         var answered = new List<HttpStatusCode>();
-        await FuzzRequest.Generator(stored).SampleAsync(async request =>
+        async Task AssertAnsweredAsync(FuzzRequest request)
         {
             var before = await LettersDatabase.FingerprintAsync(database);
             using var message = request.ToMessage();
@@ -62,7 +63,13 @@ public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<Po
                     Assert.Equal(before, await LettersDatabase.FingerprintAsync(database));
                 }
             }
-        }, iter: Requests, threads: 1);
+        }
+
+        // CsCheck's counter-example (seed 3UM2rR3j-cW7), kept here because only Kestrel refuses it: a write to a target
+        // with a NUL, its body as large as a write may be.
+        await AssertAnsweredAsync(new FuzzRequest("PATCH", "/api/letters/%00", JsonSerializer.Serialize(new { status = new string('x', 9_000_000) }), null));
+        Assert.Equal(HttpStatusCode.BadRequest, answered[^1]);
+        await FuzzRequest.Generator(stored).SampleAsync(AssertAnsweredAsync, iter: Requests, threads: 1);
 
         // The generators reach both sides: requests that are answered and requests that are refused.
         Assert.Contains(answered, status => (int)status is >= 200 and < 300);
@@ -194,6 +201,10 @@ public sealed record FuzzRequest(string Method, string Uri, string? Body, string
         if (Body is not null)
         {
             message.Content = new StringContent(Body, new UTF8Encoding(false), "application/json");
+            // A target Kestrel refuses (a NUL in the path) is answered 400 and the connection closed before the body is
+            // read: a client still sending it then loses the answer to a broken pipe, depending on timing. Waiting for
+            // 100 Continue, as curl does for a large body, the client reads the 400 and sends nothing more.
+            message.Headers.ExpectContinue = true;
         }
 
         if (IfMatch is not null)

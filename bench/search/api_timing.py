@@ -11,9 +11,9 @@ DEFAULT_BASE_URL = "http://127.0.0.1:29340/"  # where bench/load/stack.sh starts
 class TimedApi:
     """A kept-alive connection to the API; a request that is not answered 200 ends the script, naming it."""
 
-    def __init__(self, script: str) -> None:
-        """The API at the command line's first argument, by default DEFAULT_BASE_URL."""
-        self.base = urllib.parse.urlparse(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_BASE_URL)
+    def __init__(self, script: str, base_url: str | None = None) -> None:
+        """The server at base_url, else the API at the command line's first argument, by default DEFAULT_BASE_URL."""
+        self.base = urllib.parse.urlparse(base_url or (sys.argv[1] if len(sys.argv) > 1 else DEFAULT_BASE_URL))
         self._script = script
         self._connection = http.client.HTTPConnection(self.base.hostname, self.base.port)
 

@@ -14,7 +14,8 @@ namespace SeLetters.Tests.Api;
 /// Generated requests over every endpoint, against the API started as a service starts it (its own process, Kestrel,
 /// Production) on a real PostgreSQL: strings with NUL, unpaired surrogates, invalid UTF-8 and huge lengths, numbers
 /// beyond every range, JSON nested past every limit, wrong types, stale and malformed ETags. Never a 5xx, never a
-/// dropped connection, nothing written by a refused request; afterwards the API is healthy and every letter readable.
+/// dropped connection (but where Kestrel closes it, <see cref="FuzzRequest.TargetRefusedByKestrel"/>), nothing written by a
+/// refused request; afterwards the API is healthy and every letter readable.
 /// A counter-example CsCheck shrinks becomes a named case of <see cref="HostileRequestTests"/>.
 /// </summary>
 public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
@@ -48,6 +49,13 @@ public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<Po
             {
                 response = await writer.SendAsync(message);
             }
+            catch (HttpRequestException) when (request.TargetRefusedByKestrel)
+            {
+                // Refused at the request line, the connection closed: headers longer than one write (an If-Match of
+                // 5,000 characters) may meet a broken pipe whatever the client waits for (seed 2konYiEhHX92).
+                Assert.Equal(before, await LettersDatabase.FingerprintAsync(database));
+                return;
+            }
             catch (HttpRequestException dropped)
             {
                 throw new InvalidOperationException($"The connection was dropped: {dropped.Message}", dropped);
@@ -68,7 +76,7 @@ public sealed class FuzzTests(PostgresServerFixture postgres) : IClassFixture<Po
         // CsCheck's counter-example (seed 3UM2rR3j-cW7), kept here because only Kestrel refuses it: a write to a target
         // with a NUL, its body as large as a write may be.
         await AssertAnsweredAsync(new FuzzRequest("PATCH", "/api/letters/%00", JsonSerializer.Serialize(new { status = new string('x', 9_000_000) }), null));
-        Assert.Equal(HttpStatusCode.BadRequest, answered[^1]);
+        Assert.Equal([HttpStatusCode.BadRequest], answered);
         await FuzzRequest.Generator(stored).SampleAsync(AssertAnsweredAsync, iter: Requests, threads: 1);
 
         // The generators reach both sides: requests that are answered and requests that are refused.
@@ -195,15 +203,21 @@ public sealed record FuzzRequest(string Method, string Uri, string? Body, string
             UrlText.Select(product => new FuzzRequest("GET", $"/api/catalogue/products/{product}", null, null)));
     }
 
+    /// <summary>
+    /// Kestrel refuses a NUL in the path before the API sees the request: an empty 400, and the connection closed with
+    /// the rest of the request unread.
+    /// </summary>
+    public bool TargetRefusedByKestrel => Uri.Split('?')[0].Contains("%00", StringComparison.Ordinal);
+
     public HttpRequestMessage ToMessage()
     {
         var message = new HttpRequestMessage(new HttpMethod(Method), new Uri(Uri, UriKind.Relative));
         if (Body is not null)
         {
             message.Content = new StringContent(Body, new UTF8Encoding(false), "application/json");
-            // A target Kestrel refuses (a NUL in the path) is answered 400 and the connection closed before the body is
-            // read: a client still sending it then loses the answer to a broken pipe, depending on timing. Waiting for
-            // 100 Continue, as curl does for a large body, the client reads the 400 and sends nothing more.
+            // A target Kestrel refuses (TargetRefusedByKestrel) is answered before the body is read: a client still
+            // sending it then loses the answer to a broken pipe, depending on timing. Waiting for 100 Continue, as curl
+            // does for a large body, the client reads the 400 and sends nothing more.
             message.Headers.ExpectContinue = true;
         }
 

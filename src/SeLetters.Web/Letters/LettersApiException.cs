@@ -36,8 +36,10 @@ public sealed class LettersApiException(HttpStatusCode? status, string message, 
             // Not a problem document (a proxy's error page): the status says enough.
         }
 
-        var problems = problem?.Errors?.SelectMany(field => field.Value).ToList()
-            ?? (problem?.Detail is { } detail ? [detail] : []);
+        // A stale version's detail is written for the API's clients (If-Match, ETag): the message says it to an engineer.
+        List<string> problems = response.StatusCode == HttpStatusCode.PreconditionFailed
+            ? []
+            : problem?.Errors?.SelectMany(field => field.Value).ToList() ?? (problem?.Detail is { } detail ? [detail] : []);
         var message = response.StatusCode switch
         {
             HttpStatusCode.BadRequest => "The search could not be run:",

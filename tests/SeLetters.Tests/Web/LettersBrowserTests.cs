@@ -302,6 +302,7 @@ public sealed class LettersBrowserTests(PostgresServerFixture postgres, BrowserF
         await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
 
         await Expect(page.Locator("[role=alert]")).ToContainTextAsync("This letter changed after you opened it");
+        await Expect(page.Locator("[role=alert]")).Not.ToContainTextAsync("If-Match");
         await Expect(page.Locator(".subtitle")).ToHaveTextAsync("Reprocessed: TeSys D, two more ranges");
         Assert.Equal("processed", (await GetJsonAsync(_site.CreateApiReader(), $"/api/letters/{_detailed}")).GetProperty("status").GetString());
 

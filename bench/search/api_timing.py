@@ -26,3 +26,8 @@ class TimedApi:
         if response.status != 200:
             sys.exit(f"{self._script}: {path} answered {response.status}")
         return (time.perf_counter() - start) * 1000
+
+    def get_after_idle(self, path: str, idle_ms: float) -> float:
+        """get(path) after idle_ms of idle, as a user's click comes: the server's threads asleep, their caches cold."""
+        time.sleep(idle_ms / 1000)
+        return self.get(path)

@@ -68,15 +68,10 @@ def main() -> None:
         postgres_cpu = (cpu_ms(postgres) - postgres_before) / count
         client_cpu = (time.process_time() - client_before) * 1000 / count
         api_before = cpu_ms(process)
-        after_idle = statistics.median(idle_then(api, path) for _ in range(IDLE_REQUESTS))
+        after_idle = statistics.median(api.get_after_idle(path, IDLE_MS) for _ in range(IDLE_REQUESTS))
         api_cpu_after_idle = (cpu_ms(process) - api_before) / IDLE_REQUESTS
         print(f"| {name} | {statistics.median(latencies):.2f} | {latencies[9 * count // 10]:.2f} | {api_cpu:.2f} | {postgres_cpu:.2f} | {client_cpu:.2f} "
               f"| {after_idle:.2f} | {api_cpu_after_idle:.2f} |")
-
-
-def idle_then(api: TimedApi, path: str) -> float:
-    time.sleep(IDLE_MS / 1000)
-    return api.get(path)
 
 
 if __name__ == "__main__":

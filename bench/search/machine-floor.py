@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 from api_timing import TimedApi
 
@@ -51,14 +50,9 @@ def http_round_trips(count: int) -> list[float]:
         for _ in range(1000):
             server.get("/")
         return [statistics.median(server.get("/") for _ in range(count))] + [
-            statistics.median(idle_then(server, idle_ms) for _ in range(count)) for idle_ms in IDLE_MS]
+            statistics.median(server.get_after_idle("/", idle_ms) for _ in range(count)) for idle_ms in IDLE_MS]
     finally:
         responder.kill()
-
-
-def idle_then(server: TimedApi, idle_ms: int) -> float:
-    time.sleep(idle_ms / 1000)
-    return server.get("/")
 
 
 def select_one_ms(port: str, count: int, script: str) -> float:
